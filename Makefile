@@ -1,0 +1,103 @@
+# The project's one front door: `make help` lists the targets.
+#
+# Kernel-style variables: ARCH (only the compile cells of this ARCH),
+# CROSS_COMPILE (override the cells' cross prefix), LLVM=1 (build with
+# clang), O (build output directory, default build/out), V=1 (show
+# commands and every test's log).
+#
+# Exit status: GNU make exits 2 whenever a step fails; the step's own
+# code (1 usage or missing tool, 2 build or test failure, 124 timeout) is
+# in make's "Error N" line.
+
+KERNEL_PKG     := linux-source-6.1
+KERNEL_VERSION := 6.1.192-2
+# git hash of the base tree as fetch-kernel.sh commits it; the cover
+# letter's base-commit.
+KERNEL_BASE    := fbde850691a9f1fb717c5567ea237b487bd41426
+
+# The one identity the patches are written under.  A sender replaces it
+# with theirs: make export SIGNER="Name <email>".
+PATCH_IDENTITY := Cache Aliasing Series <cache-aliasing@example.org>
+SERIES_NAME    := dax-cache-aliasing
+SERIES_VERSION := 1
+
+BUILD := $(CURDIR)/build
+SRC   := $(BUILD)/linux
+TREES := $(BUILD)/trees
+O     ?= $(BUILD)/out
+V     ?= 0
+
+# Debian packages every target needs; compile cells install their own
+# cross compilers (arch-matrix/probe-cells.tsv).
+DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
+	python3 python3-ply python3-git xz-utils quilt b4 ccache
+
+export SRC TREES BUILD KERNEL_BASE SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
+
+.PHONY: help deps kernel apply import export checkpatch compile matrix-doc \
+	test demo clean distclean
+
+help:
+	@echo 'Set-up: make demo (the main job), make test (the tests).'
+	@echo
+	@echo '  help        this list'
+	@echo '  deps        install the Debian packages the targets need (apt, as root)'
+	@echo '  kernel      fetch $(KERNEL_PKG)=$(KERNEL_VERSION) into build/linux, check its base'
+	@echo '  apply       apply patches/ with git am, b4 am and quilt; fail unless identical'
+	@echo '  import      reset branch "series" of build/linux to base + patches/ (git am)'
+	@echo '  export      write patches/ from branch "series" (SIGNER="Name <e>" re-signs)'
+	@echo '  checkpatch  lint the series: series file, sign-offs, checkpatch --strict'
+	@echo '  compile     build the probe and drivers/dax/ for each cell (ARCH= filters)'
+	@echo '  matrix-doc  regenerate arch-matrix/README.md from arch-matrix/arches.tsv'
+	@echo '  test        every test, TAP output, closing "N passed, N failed, N skipped"'
+	@echo '  demo        build the patched ARMv7 LPAE configuration and show the answer'
+	@echo '  clean       remove worktrees and build outputs (keeps the kernel source)'
+	@echo '  distclean   remove build/ entirely'
+
+deps:
+	@scripts/deps.sh $(DEPS)
+
+kernel: deps
+	@scripts/fetch-kernel.sh $(KERNEL_PKG) $(KERNEL_VERSION) $(SRC) $(KERNEL_BASE)
+
+apply: kernel
+	@for m in git-am b4 quilt compare; do \
+		scripts/apply-series.sh patches $(SRC) $(TREES) $$m || exit $$?; done
+
+import: kernel
+	@scripts/series-import.sh patches $(SRC) series
+	@echo "build/linux: branch series = base + patches/; edit, commit, then make export"
+
+export: kernel
+ifdef SIGNER
+	@python3 scripts/series.py export $(SRC) series patches $(SERIES_NAME) $(SERIES_VERSION) \
+		--signer "$(SIGNER)" --old "$(PATCH_IDENTITY)"
+	@sed -i 's|$(PATCH_IDENTITY)|$(SIGNER)|' MAINTAINERS.snippet
+	@scripts/series-import.sh patches $(SRC) series
+	@echo 'patches/ and build/linux re-signed by $(SIGNER); make PATCH_IDENTITY="$(SIGNER)" test'
+else
+	@python3 scripts/series.py export $(SRC) series patches $(SERIES_NAME) $(SERIES_VERSION)
+endif
+
+checkpatch: kernel
+	@scripts/test.sh lint
+
+compile: kernel
+	@scripts/test.sh compile
+
+matrix-doc:
+	@python3 scripts/arch-matrix.py readme
+
+test: kernel
+	@scripts/test.sh
+
+demo: kernel
+	@scripts/demo.sh
+
+clean:
+	-git -C $(SRC) worktree remove --force $(TREES)/git-am 2>/dev/null
+	rm -rf $(TREES) $(O)
+	-git -C $(SRC) worktree prune 2>/dev/null
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Build one cell of arch-matrix/probe-cells.tsv: configure the kernel,
+# check that every requested config symbol landed, then build the
+# compile-time probe (scripts/probe) and drivers/dax/.
+#
+# usage: compile-cell.sh CELL TREE OUTDIR
+#   TREE: a kernel source tree (the series applied, or the base);
+#   OUTDIR: its build directory (O=), reused for ccache-friendly rebuilds.
+# exit: 0 built and the probe holds, 1 usage, 2 a build or a check
+#       failed, 77 skipped (no toolchain in the registry)
+set -u
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || die_usage "usage: $0 CELL TREE OUTDIR"
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cell=$1 tree=$(realpath "$2") out=$3
+
+row=$(awk -F'\t' -v c="$cell" 'NR > 1 && $1 == c' "$top/arch-matrix/probe-cells.tsv")
+[ -n "$row" ] || die_usage "error: no cell '$cell' in arch-matrix/probe-cells.tsv"
+IFS=$'\t' read -r _ arch cross pkg defconfig fragments expect <<<"$row"
+[ "$cross" = "-" ] && cross=""
+# The kernel's own variables override the data: CROSS_COMPILE, LLVM=1, V=1.
+cross=${CROSS_COMPILE:-$cross}
+case $expect in
+false) probe_expect=0 ;; true) probe_expect=1 ;; runtime) probe_expect=2 ;;
+*) die_usage "error: cell $cell: expect must be false, true or runtime" ;;
+esac
+
+if ! "$here/deps.sh" "$pkg" >&2; then
+	echo "no toolchain: Debian package $pkg could not be installed"
+	exit "$SKIP"
+fi
+
+mkdir -p "$out"
+out=$(realpath "$out")
+ccache=$(command -v ccache || true)
+export CCACHE_DIR=${CCACHE_DIR:-$top/build/ccache}
+cc="${cross}gcc"
+[ "${LLVM:-}" = 1 ] && cc=clang
+kmake() {
+	make -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
+		${LLVM:+LLVM=$LLVM} V="${V:-0}" CC="$ccache $cc" -j"$(nproc)" "$@"
+}
+
+progress "$cell: $defconfig + $fragments"
+kmake -s "$defconfig" || { echo "error: make $defconfig failed"; exit 2; }
+frags=()
+for f in ${fragments//,/ }; do frags+=("$top/configs/fragments/$f.config"); done
+if [ ${#frags[@]} -gt 0 ]; then
+	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}") >/dev/null ||
+		{ echo "error: merge_config.sh failed"; exit 2; }
+	kmake -s olddefconfig || { echo "error: make olddefconfig failed"; exit 2; }
+	"$here/config-check.sh" "$out/.config" "${frags[@]}" || exit 2
+fi
+for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX; do
+	printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$out/.config" | grep . || echo n)"
+done
+echo
+
+kmake -s prepare >"$out/prepare.log" 2>&1 || { tail -n 20 "$out/prepare.log"; echo "error: make prepare failed"; exit 2; }
+
+# External objects are built in their own directory (6.1 has no MO=):
+# build a copy, not the project's source.
+rm -rf "$out/probe" && cp -r "$here/probe" "$out/probe"
+if ! kmake M="$out/probe" PROBE_EXPECT=$probe_expect cache_aliasing_probe.o >"$out/probe.log" 2>&1; then
+	grep -E 'error|Error' "$out/probe.log" | head -n 5
+	echo "error: probe: cache_is_aliasing() is not '$expect' here (log: $out/probe.log)"
+	exit 2
+fi
+echo "probe: cache_is_aliasing() is $expect, as expected"
+
+if grep -q '^CONFIG_DAX=y' "$out/.config"; then
+	kmake drivers/dax/ >"$out/dax.log" 2>&1 || { grep -E 'error|Error' "$out/dax.log" | head -n 5; echo "error: drivers/dax/ failed to build (log: $out/dax.log)"; exit 2; }
+	echo "drivers/dax/: built"
+fi

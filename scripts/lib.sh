@@ -1,0 +1,88 @@
+# Shared helpers for the scripts: sourced, never run.
+
+# Elapsed time since the outermost script started, for progress lines.
+: "${LIB_T0:=$(date +%s)}"
+export LIB_T0
+
+progress() {
+	printf '# [%4ss] %s\n' "$(($(date +%s) - LIB_T0))" "$*" >&2
+}
+
+die_usage() {
+	echo "$*" >&2
+	exit 1
+}
+
+# Exit 1 (missing tool) naming the first tool that is not on PATH.
+need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		echo "error: '$t' not found; run: make deps" >&2
+		exit 1
+	done
+}
+
+# A test's own exit code for "cannot run here": the runner prints SKIP
+# with the test's last output line as the reason.
+SKIP=77
+
+# ---- TAP runner -----------------------------------------------------
+# tap_run NAME REPRO CMD...: run CMD with its output in a log; print
+# "ok N - NAME", "ok N - NAME # SKIP reason" or "not ok N - NAME # reason"
+# with the log's tail and a one-line reproducer.  The reason is the last
+# line the command printed.
+tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+: "${TAP_LOGDIR:=$(mktemp -d /tmp/tap.XXXXXX)}"
+
+tap_run() {
+	local name=$1 repro=$2 log rc t0 why
+	shift 2
+	tap_n=$((tap_n + 1))
+	log=$TAP_LOGDIR/$tap_n.log
+	t0=$(date +%s)
+	# Every test runs under a time limit; 124 is reported as a timeout.
+	timeout "${TAP_TIMEOUT:-1800}" "$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	[ "${V:-0}" = 1 ] && sed 's/^/#   /' "$log"
+	why=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1 | cut -c1-200)
+	case $rc in
+	0)
+		tap_pass=$((tap_pass + 1))
+		echo "ok $tap_n - $name"
+		;;
+	"$SKIP")
+		tap_skip=$((tap_skip + 1))
+		echo "ok $tap_n - $name # SKIP ${why:-no reason given}"
+		;;
+	*)
+		tap_fail=$((tap_fail + 1))
+		[ "$rc" = 124 ] && why="timed out; $why"
+		echo "not ok $tap_n - $name # ${why:-exit $rc}"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		echo "#   reproduce: $repro"
+		;;
+	esac
+	if [ $(($(date +%s) - t0)) -ge 10 ]; then
+		progress "$name took $(($(date +%s) - t0))s"
+	fi
+	return 0
+}
+
+tap_comment() {
+	echo "# $*"
+}
+
+# Print the plan and the closing count line; exit 0 if nothing failed,
+# else 2.
+tap_finish() {
+	echo "1..$tap_n"
+	echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
+	[ "$tap_fail" -eq 0 ] || exit 2
+	exit 0
+}
+
+# The patch names that patches/series lists, in order, without comments.
+series_patches() {
+	sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$1/series"
+}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Per-patch lints.
+#
+# usage: lint-patch.sh signoff PATCH
+#          the patch has a Signed-off-by: for exactly the author in From:
+#        lint-patch.sh checkpatch SRC PATCH
+#          scripts/checkpatch.pl --strict of the kernel tree SRC reports no
+#          error, warning or check, except
+#           - UNKNOWN_COMMIT_ID for an id listed, with the same subject, in
+#             scripts/upstream-commits.tsv (the base has no git history);
+#           - a type that the commit message names, arguing the exception.
+# exit: 0 clean, 1 usage, 2 findings (one line each)
+set -u
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The commit message: from the first blank line to the "---" line.
+commit_message() {
+	sed -n '/^$/,/^---$/p' "$1"
+}
+
+case ${1:-} in
+signoff)
+	[ $# -eq 2 ] || die_usage "usage: $0 signoff PATCH"
+	from=$(sed -n '/^$/q;s/^From: //p' "$2")
+	[ -n "$from" ] || { echo "error: ${2##*/} has no From: header"; exit 2; }
+	if ! commit_message "$2" | grep -qxF "Signed-off-by: $from"; then
+		echo "error: ${2##*/}: no 'Signed-off-by: $from' matching From:"
+		exit 2
+	fi
+	echo "signoff: $from"
+	;;
+checkpatch)
+	[ $# -eq 3 ] || die_usage "usage: $0 checkpatch SRC PATCH"
+	src=$(realpath "$2") patch=$(realpath "$3")
+	need_tools perl python3
+	out=$(cd "$src" && ./scripts/checkpatch.pl --strict --show-types --no-summary "$patch" 2>&1)
+	bad=0 accepted=""
+	while IFS= read -r line; do
+		case $line in
+		ERROR:* | WARNING:* | CHECK:*) ;;
+		*) continue ;;
+		esac
+		type=$(echo "$line" | cut -d: -f2)
+		if [ "$type" = UNKNOWN_COMMIT_ID ]; then
+			id=$(echo "$line" | sed -n "s/.*Unknown commit id '\([0-9a-f]*\)'.*/\1/p")
+			subj=$(awk -F'\t' -v id="$id" '!/^#/ && $1 == id { print $2 }' "$here/upstream-commits.tsv")
+			if [ -n "$subj" ] && commit_message "$patch" | tr '\n' ' ' | grep -qF "$id (\"$subj\")"; then
+				accepted="$accepted $type($id)"
+				continue
+			fi
+			echo "$line  [not in scripts/upstream-commits.tsv with the cited subject]"
+			bad=1
+			continue
+		fi
+		if commit_message "$patch" | grep -qw "$type"; then
+			accepted="$accepted $type(argued)"
+			continue
+		fi
+		echo "$line"
+		bad=1
+	done <<<"$out"
+	if [ $bad -ne 0 ]; then
+		echo "$out" | sed 's/^/  /' | head -n 40
+		echo "error: checkpatch --strict findings in ${patch##*/}"
+		exit 2
+	fi
+	echo "checkpatch: 0 errors, 0 warnings, 0 checks${accepted:+; accepted:$accepted}"
+	;;
+cover)
+	[ $# -eq 3 ] || die_usage "usage: $0 cover COVER BASE"
+	got=$(sed -n 's/^base-commit: //p' "$2")
+	[ "$got" = "$3" ] || { echo "error: ${2##*/} has base-commit '${got:-none}', pinned base is $3"; exit 2; }
+	echo "cover: base-commit $got"
+	;;
+*)
+	die_usage "usage: $0 signoff PATCH | checkpatch SRC PATCH | cover COVER BASE"
+	;;
+esac

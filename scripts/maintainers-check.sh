@@ -1,0 +1,53 @@
+#!/bin/bash
+# MAINTAINERS checks.
+#
+# usage: maintainers-check.sh snippet PATCHDIR
+#          MAINTAINERS.snippet is, byte for byte, the section that the
+#          series adds to MAINTAINERS (looked up in the git am tree).
+#        maintainers-check.sh arch TREE PATCH
+#          scripts/get_maintainer.pl --nogit on PATCH names every list and
+#          maintainer of each arch/<arch>/ directory the patch touches.
+# exit: 0 ok, 1 usage, 2 mismatch
+set -u
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+case ${1:-} in
+snippet)
+	[ $# -eq 2 ] || die_usage "usage: $0 snippet PATCHDIR"
+	snip=$top/MAINTAINERS.snippet
+	[ -s "$snip" ] || { echo "error: MAINTAINERS.snippet is missing"; exit 2; }
+	title=$(head -n 1 "$snip")
+	# Collect the added MAINTAINERS lines of every patch, in order.
+	added=$(for p in $(series_patches "$2"); do
+		awk '/^diff --git /{m = ($3 == "a/MAINTAINERS")} m && /^\+[^+]/{print substr($0, 2)}' "$2/$p"
+	done)
+	if ! diff -u "$snip" <(echo "$added" | awk -v t="$title" '$0 == t {s=1} s && /^$/ {exit} s') ; then
+		echo "error: MAINTAINERS.snippet differs from the '$title' section the series adds"
+		exit 2
+	fi
+	echo "snippet: '$title' matches the series ($(wc -l <"$snip") lines)"
+	;;
+arch)
+	[ $# -eq 3 ] || die_usage "usage: $0 arch TREE PATCH"
+	tree=$(realpath "$2") patch=$(realpath "$3")
+	arches=$(grep -o '^+++ b/arch/[^/]*/' "$patch" | cut -d/ -f3 | sort -u)
+	[ -n "$arches" ] || { echo "patch touches no arch/ directory"; exit "$SKIP"; }
+	gm="./scripts/get_maintainer.pl --nogit --nogit-fallback --norolestats"
+	got=$(cd "$tree" && $gm "$patch" 2>/dev/null)
+	bad=0
+	for a in $arches; do
+		want=$(cd "$tree" && $gm -f "arch/$a/" 2>/dev/null | grep -v -e 'linux-kernel@vger.kernel.org')
+		[ -n "$want" ] || { echo "error: get_maintainer names nobody for arch/$a/"; bad=1; }
+		while IFS= read -r w; do
+			[ -n "$w" ] || continue
+			echo "$got" | grep -qxF "$w" || { echo "error: $a: '$w' is not named for ${patch##*/}"; bad=1; }
+		done <<<"$want"
+		echo "$a: $(echo "$want" | tr '\n' ',' | sed 's/,$//')"
+	done
+	[ $bad -eq 0 ] || exit 2
+	;;
+*)
+	die_usage "usage: $0 snippet PATCHDIR | arch TREE PATCH"
+	;;
+esac

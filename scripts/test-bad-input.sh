@@ -1,0 +1,89 @@
+#!/bin/bash
+# Feed the series tools a broken series and check that each refuses it
+# with exit 2 and one line naming the culprit.  Works on a copy of
+# patches/; the real one is never touched.
+#
+# usage: test-bad-input.sh CASE PATCHDIR SRC TREES
+#   CASE: corrupt-git-am | corrupt-quilt | reordered | unlisted | missing | not-base
+set -u
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 4 ] || die_usage "usage: $0 CASE PATCHDIR SRC TREES"
+here=$(cd "$(dirname "$0")" && pwd)
+case=$1 pdir=$(realpath "$2") src=$(realpath "$3") trees=$4
+work=$(mktemp -d /tmp/badinput.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -r "$pdir" "$work/patches"
+p=$work/patches
+last=$(series_patches "$p" | tail -n 1)
+first=$(series_patches "$p" | head -n 1)
+
+# expect_fail WANTED CMD...: CMD must exit 2 and say WANTED.
+expect_fail() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out" | tail -n 3
+	if [ $rc -ne 2 ]; then
+		echo "error: expected exit 2, got $rc"
+		exit 2
+	fi
+	if ! echo "$out" | grep -q "^error: .*$want"; then
+		echo "error: the error line does not name $want"
+		exit 2
+	fi
+	echo "refused with exit 2, naming $want"
+}
+
+# Damage the last patch's first hunk: change a context line so it no
+# longer matches the base.
+corrupt() {
+	python3 - "$p/$last" <<'PY'
+import sys
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+in_hunk = False
+for i, l in enumerate(lines):
+    if l.startswith("@@"):
+        in_hunk = True
+    elif in_hunk and l.startswith(" ") and l.strip():
+        lines[i] = " CORRUPTED" + l[1:]
+        break
+open(path, "w").write("\n".join(lines))
+PY
+}
+
+case $case in
+corrupt-git-am)
+	corrupt
+	expect_fail "$last" "$here/apply-series.sh" "$p" "$src" "$trees/bad" git-am
+	;;
+corrupt-quilt)
+	corrupt
+	expect_fail "$last" "$here/apply-series.sh" "$p" "$src" "$trees/bad" quilt
+	;;
+reordered)
+	[ "$first" != "$last" ] || { echo "needs a series of two patches or more"; exit "$SKIP"; }
+	{ echo "$last"; series_patches "$p" | sed '$d'; } >"$p/series.new" && mv "$p/series.new" "$p/series"
+	expect_fail "$last" "$here/series-check.sh" "$p"
+	;;
+unlisted)
+	sed -i "/^$last\$/d" "$p/series"
+	expect_fail "$last" "$here/series-check.sh" "$p"
+	;;
+missing)
+	rm "$p/$last"
+	expect_fail "$last" "$here/series-check.sh" "$p"
+	;;
+not-base)
+	# A repository whose base tag is some other tree.
+	mkdir -p "$work/linux" && git -C "$work/linux" init -q &&
+		git -C "$work/linux" -c user.name=t -c user.email=t@t commit -q --allow-empty -m other &&
+		git -C "$work/linux" tag base
+	expect_fail "not the pinned base" "$here/fetch-kernel.sh" linux-source-6.1 6.1.192-2 "$work/linux" \
+		"$(git -C "$src" rev-parse base)"
+	;;
+*)
+	die_usage "usage: $0 corrupt-git-am|corrupt-quilt|reordered|unlisted|missing|not-base PATCHDIR SRC TREES"
+	;;
+esac

@@ -1,0 +1,83 @@
+#!/bin/bash
+# The project's test suite: TAP lines, closing "N passed, N failed, N
+# skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
+# (make test), which provides the environment below.
+#
+# usage: test.sh [GROUP...]   groups: lint apply bad-input compile maintainers
+#                             (default: all, in that order)
+set -u
+. "$(dirname "$0")/lib.sh"
+: "${SRC:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
+cd "$(dirname "$0")/.."
+S=scripts
+P=patches
+OUT=${O:-$BUILD/out}
+groups=${*:-lint apply bad-input compile maintainers}
+echo "TAP version 13"
+
+for g in $groups; do
+	tap_comment "group $g"
+	case $g in
+	lint)
+		tap_run "series file and patches/ agree" "$S/series-check.sh $P" \
+			$S/series-check.sh $P
+		tap_run "cover letter names the pinned base-commit" "$S/lint-patch.sh cover $P/0000-cover-letter.patch $KERNEL_BASE" \
+			$S/lint-patch.sh cover $P/0000-cover-letter.patch "$KERNEL_BASE"
+		for f in $P/0000-cover-letter.patch $(series_patches $P | sed "s|^|$P/|"); do
+			[ -f "$f" ] || continue
+			b=${f##*/}
+			tap_run "signoff $b" "$S/lint-patch.sh signoff $f" $S/lint-patch.sh signoff "$f"
+			[ "$b" = 0000-cover-letter.patch ] && continue
+			tap_run "checkpatch --strict $b" "$S/lint-patch.sh checkpatch $SRC $f" \
+				$S/lint-patch.sh checkpatch "$SRC" "$f"
+		done
+		tap_run "MAINTAINERS.snippet is what the series adds" "$S/maintainers-check.sh snippet $P" \
+			$S/maintainers-check.sh snippet $P
+		tap_run "arch matrix: one row per directory of arch/" "$S/arch-matrix.py check $SRC" \
+			python3 $S/arch-matrix.py check "$SRC"
+		tap_run "arch-matrix/README.md is generated from the data" "$S/arch-matrix.py check-readme" \
+			python3 $S/arch-matrix.py check-readme
+		;;
+	apply)
+		for m in git-am b4 quilt; do
+			tap_run "apply the series with $m" "$S/apply-series.sh $P $SRC $TREES $m" \
+				$S/apply-series.sh $P "$SRC" "$TREES" $m
+		done
+		tap_run "git am, b4 am and quilt give identical trees" "$S/apply-series.sh $P $SRC $TREES compare" \
+			$S/apply-series.sh $P "$SRC" "$TREES" compare
+		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC" \
+			$S/roundtrip.sh $P "$SRC" "$SERIES_NAME" "$SERIES_VERSION"
+		;;
+	bad-input)
+		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base; do
+			tap_run "bad input refused: $c" "$S/test-bad-input.sh $c $P $SRC $TREES" \
+				$S/test-bad-input.sh $c $P "$SRC" "$TREES"
+		done
+		;;
+	compile)
+		# Build the series as git am applied it, not the developer's tree.
+		[ -d "$TREES/git-am/.git" ] || [ -f "$TREES/git-am/.git" ] ||
+			$S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
+		# ARCH=... (the kernel's variable) keeps the cells of one arch.
+		for cell in $(awk -F'\t' -v a="${ARCH:-}" 'NR > 1 && (a == "" || $2 == a) { print $1 }' arch-matrix/probe-cells.tsv); do
+			tap_run "compile $cell: probe + drivers/dax/" "$S/compile-cell.sh $cell $TREES/git-am $OUT/$cell" \
+				$S/compile-cell.sh "$cell" "$TREES/git-am" "$OUT/$cell"
+		done
+		if [ -z "${ARCH:-}" ] || [ "$ARCH" = x86 ]; then
+			tap_run "the probe fails to build on the unpatched base (x86_64)" "$S/unpatched-probe.sh $SRC $TREES $OUT/base-x86_64" \
+				$S/unpatched-probe.sh "$SRC" "$TREES" "$OUT/base-x86_64"
+		fi
+		;;
+	maintainers)
+		for f in $(series_patches $P | grep -v -e '-arch-Add-' | sed "s|^|$P/|"); do
+			tap_run "get_maintainer names the arch list for ${f##*/}" "$S/maintainers-check.sh arch $TREES/git-am $f" \
+				$S/maintainers-check.sh arch "$TREES/git-am" "$f"
+		done
+		;;
+	*)
+		echo "usage: $0 [lint apply bad-input compile maintainers]" >&2
+		exit 1
+		;;
+	esac
+done
+tap_finish
