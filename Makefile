@@ -32,7 +32,7 @@ V     ?= 0
 DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 	python3 python3-ply python3-git xz-utils quilt b4 ccache
 
-export SRC TREES BUILD KERNEL_BASE SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
+export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
 
 .PHONY: help deps kernel apply import export checkpatch compile matrix-doc \
 	test demo clean distclean

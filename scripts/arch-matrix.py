@@ -97,7 +97,7 @@ def cover_table():
         for w in words:
             if len(line) + len(w) + 1 > 72:
                 lines.append(line.rstrip())
-                line = " " * 14
+                line = " " * 13
             line += " " + w
         lines.append(line.rstrip())
     return "\n".join(lines) + "\n"

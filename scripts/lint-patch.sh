@@ -1,7 +1,11 @@
 #!/bin/bash
 # Per-patch lints.
 #
-# usage: lint-patch.sh signoff PATCH
+# usage: lint-patch.sh scope PATCH
+#          an "<arch>: ..." patch touches nothing outside arch/<arch>/
+#        lint-patch.sh headers PATCH
+#          no folded header line (b4 0.12 cannot read them)
+#        lint-patch.sh signoff PATCH
 #          the patch has a Signed-off-by: for exactly the author in From:
 #        lint-patch.sh checkpatch SRC PATCH
 #          scripts/checkpatch.pl --strict of the kernel tree SRC reports no
@@ -67,13 +71,43 @@ checkpatch)
 	fi
 	echo "checkpatch: 0 errors, 0 warnings, 0 checks${accepted:+; accepted:$accepted}"
 	;;
+headers)
+	# b4 0.12 (Debian 12) crashes with "Header values may not contain
+	# linefeed" on folded headers, and format-patch folds a header line
+	# over 78 columns: every header must fit on one line.
+	[ $# -eq 2 ] || die_usage "usage: $0 headers PATCH"
+	folded=$(sed -n '/^$/q;/^[[:space:]]/p' "$2")
+	if [ -n "$folded" ]; then
+		sed -n '/^$/q;p' "$2" | grep -B1 '^[[:space:]]'
+		echo "error: ${2##*/} has a folded header: shorten the subject (or identity) to fit 78 columns"
+		exit 2
+	fi
+	echo "headers: each on one line"
+	;;
+scope)
+	# An arch patch ("<arch>: ...") touches only arch/<arch>/, so that
+	# each arch maintainer acks exactly their own change.
+	[ $# -eq 2 ] || die_usage "usage: $0 scope PATCH"
+	subj=$(sed -n '/^$/q;s/^Subject: \[[^]]*\] //p' "$2")
+	a=${subj%%:*}
+	if [ ! -d "${SRC:-.}/arch/$a" ] || [ "$a" = "$subj" ]; then
+		echo "not an arch patch ($subj)"
+		exit 0
+	fi
+	stray=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$2" | grep -v "^arch/$a/")
+	[ -z "$stray" ] || { echo "$stray"; echo "error: ${2##*/} is a $a patch but touches files outside arch/$a/"; exit 2; }
+	echo "scope: only arch/$a/"
+	;;
 cover)
 	[ $# -eq 3 ] || die_usage "usage: $0 cover COVER BASE"
 	got=$(sed -n 's/^base-commit: //p' "$2")
 	[ "$got" = "$3" ] || { echo "error: ${2##*/} has base-commit '${got:-none}', pinned base is $3"; exit 2; }
-	echo "cover: base-commit $got"
+	# The blurb (up to format-patch's shortlog) keeps to 75 columns.
+	long=$(python3 "$here/series.py" cover-description "$2" | awk 'length > 75 { print NR": "$0 }')
+	[ -z "$long" ] || { echo "$long"; echo "error: ${2##*/}: cover letter lines over 75 columns"; exit 2; }
+	echo "cover: base-commit $got, lines within 75 columns"
 	;;
 *)
-	die_usage "usage: $0 signoff PATCH | checkpatch SRC PATCH | cover COVER BASE"
+	die_usage "usage: $0 scope PATCH | headers PATCH | signoff PATCH | checkpatch SRC PATCH | cover COVER BASE"
 	;;
 esac

@@ -35,32 +35,41 @@ expect_fail() {
 	echo "refused with exit 2, naming $want"
 }
 
-# Damage the last patch's first hunk: change a context line so it no
-# longer matches the base.
+# Damage one context line of the last patch that has context lines, so
+# that it no longer matches the base; sets $victim.  A patch of new files
+# only has no context to damage.
 corrupt() {
-	python3 - "$p/$last" <<'PY'
+	victim=$(python3 - "$p" $(series_patches "$p") <<'PY2'
 import sys
-path = sys.argv[1]
-lines = open(path).read().split("\n")
-in_hunk = False
-for i, l in enumerate(lines):
-    if l.startswith("@@"):
-        in_hunk = True
-    elif in_hunk and l.startswith(" ") and l.strip():
-        lines[i] = " CORRUPTED" + l[1:]
-        break
-open(path, "w").write("\n".join(lines))
-PY
+pdir, names = sys.argv[1], sys.argv[2:]
+for name in reversed(names):
+    path = f"{pdir}/{name}"
+    lines = open(path).read().split("\n")
+    in_hunk = False
+    for i, l in enumerate(lines):
+        if l.startswith("diff --git "):
+            in_hunk = False
+        elif l.startswith("@@"):
+            in_hunk = True
+        elif in_hunk and l.startswith(" ") and l.strip():
+            lines[i] = " CORRUPTED" + l[1:]
+            open(path, "w").write("\n".join(lines))
+            print(name)
+            sys.exit(0)
+sys.exit("no patch has a context line to damage")
+PY2
+) || exit 1
+	echo "damaged a context line of $victim"
 }
 
 case $case in
 corrupt-git-am)
 	corrupt
-	expect_fail "$last" "$here/apply-series.sh" "$p" "$src" "$trees/bad" git-am
+	expect_fail "$victim" "$here/apply-series.sh" "$p" "$src" "$trees/bad" git-am
 	;;
 corrupt-quilt)
 	corrupt
-	expect_fail "$last" "$here/apply-series.sh" "$p" "$src" "$trees/bad" quilt
+	expect_fail "$victim" "$here/apply-series.sh" "$p" "$src" "$trees/bad" quilt
 	;;
 reordered)
 	[ "$first" != "$last" ] || { echo "needs a series of two patches or more"; exit "$SKIP"; }

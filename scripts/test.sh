@@ -7,7 +7,7 @@
 #                             (default: all, in that order)
 set -u
 . "$(dirname "$0")/lib.sh"
-: "${SRC:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
+: "${SRC:?}" "${PATCH_IDENTITY:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
 cd "$(dirname "$0")/.."
 S=scripts
 P=patches
@@ -26,17 +26,23 @@ for g in $groups; do
 		for f in $P/0000-cover-letter.patch $(series_patches $P | sed "s|^|$P/|"); do
 			[ -f "$f" ] || continue
 			b=${f##*/}
-			tap_run "signoff $b" "$S/lint-patch.sh signoff $f" $S/lint-patch.sh signoff "$f"
+			tap_run "headers fit on one line: $b" "$S/lint-patch.sh headers $f" $S/lint-patch.sh headers "$f"
 			[ "$b" = 0000-cover-letter.patch ] && continue
+			tap_run "signoff $b" "$S/lint-patch.sh signoff $f" $S/lint-patch.sh signoff "$f"
+			tap_run "one arch per arch patch: $b" "SRC=$SRC $S/lint-patch.sh scope $f" $S/lint-patch.sh scope "$f"
 			tap_run "checkpatch --strict $b" "$S/lint-patch.sh checkpatch $SRC $f" \
 				$S/lint-patch.sh checkpatch "$SRC" "$f"
 		done
 		tap_run "MAINTAINERS.snippet is what the series adds" "$S/maintainers-check.sh snippet $P" \
 			$S/maintainers-check.sh snippet $P
-		tap_run "arch matrix: one row per directory of arch/" "$S/arch-matrix.py check $SRC" \
-			python3 $S/arch-matrix.py check "$SRC"
+		# Evidence may name files the series adds: check in the applied tree.
+		[ -e "$TREES/git-am/.git" ] || $S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
+		tap_run "arch matrix: one row per directory of arch/, evidence in the tree" "$S/arch-matrix.py check $TREES/git-am" \
+			python3 $S/arch-matrix.py check "$TREES/git-am"
 		tap_run "arch-matrix/README.md is generated from the data" "$S/arch-matrix.py check-readme" \
 			python3 $S/arch-matrix.py check-readme
+		tap_run "cover letter carries the generated arch table" "$S/arch-matrix.py check-cover $P/0000-cover-letter.patch" \
+			python3 $S/arch-matrix.py check-cover $P/0000-cover-letter.patch
 		;;
 	apply)
 		for m in git-am b4 quilt; do
@@ -47,6 +53,8 @@ for g in $groups; do
 			$S/apply-series.sh $P "$SRC" "$TREES" compare
 		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC" \
 			$S/roundtrip.sh $P "$SRC" "$SERIES_NAME" "$SERIES_VERSION"
+		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
+			$S/resign-check.sh "$SRC" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
 	bad-input)
 		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base; do

@@ -1,0 +1,24 @@
+#!/bin/bash
+# "make export SIGNER=..." must leave no trace of the project identity and
+# keep every patch's sign-off matching its From:.  Exports the imported
+# series to a scratch folder; patches/ is not touched.
+#
+# usage: resign-check.sh SRC OLD_IDENTITY NAME VERSION
+set -u
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 4 ] || die_usage "usage: $0 SRC OLD_IDENTITY NAME VERSION"
+here=$(cd "$(dirname "$0")" && pwd)
+src=$1 old=$2
+new="Jane Sender <jane@example.net>"
+out=$(mktemp -d /tmp/resign.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+python3 "$here/series.py" export "$src" apply-git-am "$out" "$3" "$4" --signer "$new" --old "$old" || exit 2
+if grep -l -F "$old" "$out"/*.patch; then
+	echo "error: the old identity '$old' survives re-signing in the files above"
+	exit 2
+fi
+for p in $(series_patches "$out"); do
+	f=$out/$p
+	"$here/lint-patch.sh" signoff "$f" >/dev/null || { echo "error: ${f##*/}: sign-off does not match From: after re-signing"; exit 2; }
+done
+echo "re-signed $(ls "$out"/*.patch | wc -l) files for $new"
