@@ -30,7 +30,7 @@ V     ?= 0
 # Debian packages every target needs; compile cells install their own
 # cross compilers (arch-matrix/probe-cells.tsv).
 DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
-	python3 python3-ply python3-git xz-utils quilt b4 ccache
+	python3 python3-ply python3-git xz-utils quilt b4 ccache shellcheck
 
 export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
 

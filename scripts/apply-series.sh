@@ -39,7 +39,7 @@ case $method in
 git-am)
 	prep_tree git-am
 	"$here/series-import.sh" "$pdir" "$trees/git-am" apply-git-am || exit 2
-	record git-am "$(git -C "$trees/git-am" rev-parse HEAD^{tree})"
+	record git-am "$(git -C "$trees/git-am" rev-parse "HEAD^{tree}")"
 	;;
 b4)
 	need_tools b4
@@ -70,7 +70,7 @@ b4)
 		echo "error: git am of b4's $mbx failed" >&2
 		exit 2
 	fi
-	record b4 "$(git -C "$trees/b4" rev-parse HEAD^{tree})"
+	record b4 "$(git -C "$trees/b4" rev-parse "HEAD^{tree}")"
 	;;
 quilt)
 	need_tools quilt

@@ -14,7 +14,7 @@ set -eu
 pkg=$1 ver=$2 src=$3 expected=$4
 
 if [ -d "$src/.git" ]; then
-	have=$(git -C "$src" rev-parse -q --verify refs/tags/base^{commit} || true)
+	have=$(git -C "$src" rev-parse -q --verify "refs/tags/base^{commit}" || true)
 	if [ "$have" = "$expected" ]; then
 		echo "kernel: $src has base $have"
 		exit 0
@@ -31,9 +31,11 @@ mkdir -p "$dl"
 deb="$dl/${pkg}_${ver}_all.deb"
 if [ ! -s "$deb" ]; then
 	progress "downloading $pkg=$ver"
-	# apt-get download writes into the current directory.
-	if ! (cd "$dl" && apt-get download -q "$pkg=$ver") >"$dl/apt.log" 2>&1; then
-		cat "$dl/apt.log" >&2
+	# apt-get download writes into the current directory; stale package
+	# lists may not know the pinned version yet: refresh them once.
+	if ! (cd "$dl" && apt-get download -q "$pkg=$ver") >"$dl/apt.log" 2>&1 &&
+		! { apt-get update -q >>"$dl/apt.log" 2>&1 && (cd "$dl" && apt-get download -q "$pkg=$ver") >>"$dl/apt.log" 2>&1; }; then
+		tail -n 5 "$dl/apt.log" >&2
 		echo "error: could not download $pkg=$ver" >&2
 		echo "  retry: apt-get update && make kernel" >&2
 		exit 1
@@ -62,7 +64,7 @@ GIT_AUTHOR_DATE=2000-01-01T00:00:00+0000 GIT_COMMITTER_DATE=2000-01-01T00:00:00+
 	env $ident_env git commit -q --no-verify -m "$pkg $ver"
 	git tag base
 )
-have=$(git -C "$src" rev-parse base^{commit})
+have=$(git -C "$src" rev-parse "base^{commit}")
 if [ "$have" != "$expected" ]; then
 	echo "error: base commit is $have, pinned is $expected" >&2
 	echo "  the package content changed; check $pkg=$ver, then update KERNEL_BASE" >&2

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the scripts: sourced, never run.
 
 # Elapsed time since the outermost script started, for progress lines.

@@ -4,7 +4,8 @@
 # patches/; the real one is never touched.
 #
 # usage: test-bad-input.sh CASE PATCHDIR SRC TREES
-#   CASE: corrupt-git-am | corrupt-quilt | reordered | unlisted | missing | not-base
+#   CASE: corrupt-git-am | corrupt-quilt | reordered | unlisted | missing | not-base |
+#         unknown-version
 set -u
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 4 ] || die_usage "usage: $0 CASE PATCHDIR SRC TREES"
@@ -17,28 +18,31 @@ p=$work/patches
 last=$(series_patches "$p" | tail -n 1)
 first=$(series_patches "$p" | head -n 1)
 
-# expect_fail WANTED CMD...: CMD must exit 2 and say WANTED.
+# expect_fail WANTED CMD...: CMD must exit $code (default 2) and say
+# WANTED on an "error:" line.
+code=2
 expect_fail() {
 	local want=$1 out rc
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	echo "$out" | tail -n 3
-	if [ $rc -ne 2 ]; then
-		echo "error: expected exit 2, got $rc"
+	echo "$out" | tail -n 4
+	if [ $rc -ne $code ]; then
+		echo "error: expected exit $code, got $rc"
 		exit 2
 	fi
 	if ! echo "$out" | grep -q "^error: .*$want"; then
 		echo "error: the error line does not name $want"
 		exit 2
 	fi
-	echo "refused with exit 2, naming $want"
+	echo "refused with exit $code, naming $want"
 }
 
 # Damage one context line of the last patch that has context lines, so
 # that it no longer matches the base; sets $victim.  A patch of new files
 # only has no context to damage.
 corrupt() {
+	# shellcheck disable=SC2046 # patch names have no spaces
 	victim=$(python3 - "$p" $(series_patches "$p") <<'PY2'
 import sys
 pdir, names = sys.argv[1], sys.argv[2:]
@@ -92,7 +96,16 @@ not-base)
 	expect_fail "not the pinned base" "$here/fetch-kernel.sh" linux-source-6.1 6.1.192-2 "$work/linux" \
 		"$(git -C "$src" rev-parse base)"
 	;;
+unknown-version)
+	# Exit 1 (not a test failure: the registry cannot give it), with
+	# apt's own error and the command to retry.
+	code=1
+	expect_fail "could not download linux-source-6.1=0.0-0" "$here/fetch-kernel.sh" linux-source-6.1 0.0-0 \
+		"$work/linux" "$(git -C "$src" rev-parse base)"
+	grep -q "retry: " <<<"$("$here/fetch-kernel.sh" linux-source-6.1 0.0-0 "$work/linux2" x 2>&1)" ||
+		{ echo "error: no retry command printed"; exit 2; }
+	;;
 *)
-	die_usage "usage: $0 corrupt-git-am|corrupt-quilt|reordered|unlisted|missing|not-base PATCHDIR SRC TREES"
+	die_usage "usage: $0 corrupt-git-am|corrupt-quilt|reordered|unlisted|missing|not-base|unknown-version PATCHDIR SRC TREES"
 	;;
 esac

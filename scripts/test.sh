@@ -8,7 +8,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 : "${SRC:?}" "${PATCH_IDENTITY:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
@@ -19,6 +19,10 @@ for g in $groups; do
 	tap_comment "group $g"
 	case $g in
 	lint)
+		tap_run "shellcheck of the project's scripts" "shellcheck -S warning scripts/*.sh .ci/run" \
+			shellcheck -S warning $S/*.sh .ci/run
+		tap_run "python scripts compile" "python3 -m py_compile $S/*.py" \
+			python3 -m py_compile $S/*.py
 		tap_run "series file and patches/ agree" "$S/series-check.sh $P" \
 			$S/series-check.sh $P
 		tap_run "cover letter names the pinned base-commit" "$S/lint-patch.sh cover $P/0000-cover-letter.patch $KERNEL_BASE" \
@@ -57,7 +61,7 @@ for g in $groups; do
 			$S/resign-check.sh "$SRC" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
 	bad-input)
-		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base; do
+		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base unknown-version; do
 			tap_run "bad input refused: $c" "$S/test-bad-input.sh $c $P $SRC $TREES" \
 				$S/test-bad-input.sh $c $P "$SRC" "$TREES"
 		done
