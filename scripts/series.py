@@ -63,7 +63,9 @@ def export(src, branch, outdir, name, version, signer=None, old=None):
                GIT_COMMITTER_DATE=ad)
     prefix = "PATCH" if version == "1" else f"PATCH v{version}"
     with tempfile.TemporaryDirectory() as tmp:
-        git(src, "format-patch", "-q", "--zero-commit", "--no-signature",
+        # --abbrev: git scales its default with the repository's object
+        # count, which differs between a fresh and a worked-in repository.
+        git(src, "format-patch", "-q", "--zero-commit", "--no-signature", "--abbrev=12",
             "--cover-letter", "--cover-from-description=subject",
             "--thread=shallow", "--base=base", f"--subject-prefix={prefix}",
             "-o", tmp, f"base..{branch}", env=env)
