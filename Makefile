@@ -34,7 +34,7 @@ DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 
 export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
 
-.PHONY: help deps kernel apply import export checkpatch compile matrix-doc \
+.PHONY: help deps kernel apply import export checkpatch compile kunit matrix-doc \
 	test demo clean distclean
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo '  export      write patches/ from branch "series" (SIGNER="Name <e>" re-signs)'
 	@echo '  checkpatch  lint the series: series file, sign-offs, checkpatch --strict'
 	@echo '  compile     build the probe and drivers/dax/ for each cell (ARCH= filters)'
+	@echo '  kunit       run the series'"'"' KUnit suite with kunit.py on UML and on QEMU arm virt'
 	@echo '  matrix-doc  regenerate arch-matrix/README.md from arch-matrix/arches.tsv'
 	@echo '  test        every test, TAP output, closing "N passed, N failed, N skipped"'
 	@echo '  demo        build the patched ARMv7 LPAE configuration and show the answer'
@@ -84,6 +85,9 @@ checkpatch: kernel
 
 compile: kernel
 	@scripts/test.sh compile
+
+kunit: kernel
+	@scripts/test.sh kunit
 
 matrix-doc:
 	@python3 scripts/arch-matrix.py readme

@@ -38,7 +38,10 @@ checkpatch)
 	[ $# -eq 3 ] || die_usage "usage: $0 checkpatch SRC PATCH"
 	src=$(realpath "$2") patch=$(realpath "$3")
 	need_tools perl python3
-	out=$(cd "$src" && ./scripts/checkpatch.pl --strict --show-types --no-summary "$patch" 2>&1)
+	# Debian's python3 first: checkpatch runs scripts/spdxcheck.py, which
+	# needs python3-ply, and a python3 without it (pyenv's, here) fails
+	# to stderr, which checkpatch reads as "license valid".
+	out=$(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types --no-summary "$patch" 2>&1)
 	bad=0 accepted=""
 	while IFS= read -r line; do
 		case $line in

@@ -1,9 +1,9 @@
 #!/bin/bash
 # MAINTAINERS checks.
 #
-# usage: maintainers-check.sh snippet PATCHDIR
+# usage: maintainers-check.sh snippet TREE
 #          MAINTAINERS.snippet is, byte for byte, the section that the
-#          series adds to MAINTAINERS (looked up in the git am tree).
+#          series adds, as it stands in TREE (the series applied).
 #        maintainers-check.sh arch TREE PATCH
 #          scripts/get_maintainer.pl --nogit on PATCH names every list and
 #          maintainer of each arch/<arch>/ directory the patch touches.
@@ -14,16 +14,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 case ${1:-} in
 snippet)
-	[ $# -eq 2 ] || die_usage "usage: $0 snippet PATCHDIR"
+	[ $# -eq 2 ] || die_usage "usage: $0 snippet TREE"
 	snip=$top/MAINTAINERS.snippet
 	[ -s "$snip" ] || { echo "error: MAINTAINERS.snippet is missing"; exit 2; }
 	title=$(head -n 1 "$snip")
-	# Collect the added MAINTAINERS lines of every patch, in order.
-	added=$(for p in $(series_patches "$2"); do
-		awk '/^diff --git /{m = ($3 == "a/MAINTAINERS")} m && /^\+[^+]/{print substr($0, 2)}' "$2/$p"
-	done)
-	if ! diff -u "$snip" <(echo "$added" | awk -v t="$title" '$0 == t {s=1} s && /^$/ {exit} s') ; then
-		echo "error: MAINTAINERS.snippet differs from the '$title' section the series adds"
+	# The section as it stands in MAINTAINERS once the series is applied:
+	# later patches may add lines in the middle of it.
+	if ! diff -u "$snip" <(awk -v t="$title" '$0 == t {s=1} s && /^$/ {exit} s' "$2/MAINTAINERS"); then
+		echo "error: MAINTAINERS.snippet differs from the '$title' section in $2/MAINTAINERS"
 		exit 2
 	fi
 	echo "snippet: '$title' matches the series ($(wc -l <"$snip") lines)"
@@ -48,6 +46,6 @@ arch)
 	[ $bad -eq 0 ] || exit 2
 	;;
 *)
-	die_usage "usage: $0 snippet PATCHDIR | arch TREE PATCH"
+	die_usage "usage: $0 snippet TREE | arch TREE PATCH"
 	;;
 esac

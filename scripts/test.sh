@@ -3,7 +3,7 @@
 # skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
 # (make test), which provides the environment below.
 #
-# usage: test.sh [GROUP...]   groups: lint apply bad-input compile maintainers
+# usage: test.sh [GROUP...]   groups: lint apply bad-input compile kunit maintainers
 #                             (default: all, in that order)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
-groups=${*:-lint apply bad-input compile maintainers}
+groups=${*:-lint apply bad-input compile kunit maintainers}
 echo "TAP version 13"
 
 for g in $groups; do
@@ -37,8 +37,8 @@ for g in $groups; do
 			tap_run "checkpatch --strict $b" "$S/lint-patch.sh checkpatch $SRC $f" \
 				$S/lint-patch.sh checkpatch "$SRC" "$f"
 		done
-		tap_run "MAINTAINERS.snippet is what the series adds" "$S/maintainers-check.sh snippet $P" \
-			$S/maintainers-check.sh snippet $P
+		tap_run "MAINTAINERS.snippet is what the series adds" "$S/maintainers-check.sh snippet $TREES/git-am" \
+			$S/maintainers-check.sh snippet "$TREES/git-am"
 		# Evidence may name files the series adds: check in the applied tree.
 		[ -e "$TREES/git-am/.git" ] || $S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
 		tap_run "arch matrix: one row per directory of arch/, evidence in the tree" "$S/arch-matrix.py check $TREES/git-am" \
@@ -80,6 +80,17 @@ for g in $groups; do
 				$S/unpatched-probe.sh "$SRC" "$TREES" "$OUT/base-x86_64"
 		fi
 		;;
+	kunit)
+		[ -e "$TREES/git-am/.git" ] || $S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
+		for a in um arm; do
+			tap_run "kunit $a: the series' suite passes" "$S/kunit.sh $TREES/git-am $OUT/kunit-$a $a" \
+				$S/kunit.sh "$TREES/git-am" "$OUT/kunit-$a" $a
+		done
+		[ -e "$TREES/base/.git" ] || git -C "$SRC" worktree add -q -f --detach "$TREES/base" base
+		tap_run "kunit um: the suite cannot run on the unpatched base" \
+			"$S/kunit.sh $TREES/base $OUT/kunit-base um $TREES/git-am/drivers/dax/.kunitconfig expect-fail" \
+			$S/kunit.sh "$TREES/base" "$OUT/kunit-base" um "$TREES/git-am/drivers/dax/.kunitconfig" expect-fail
+		;;
 	maintainers)
 		for f in $(series_patches $P | grep -v -e '-arch-Add-' | sed "s|^|$P/|"); do
 			tap_run "get_maintainer names the arch list for ${f##*/}" "$S/maintainers-check.sh arch $TREES/git-am $f" \
@@ -87,7 +98,7 @@ for g in $groups; do
 		done
 		;;
 	*)
-		echo "usage: $0 [lint apply bad-input compile maintainers]" >&2
+		echo "usage: $0 [lint apply bad-input compile kunit maintainers]" >&2
 		exit 1
 		;;
 	esac

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Run the series' KUnit suite with the tree's own kunit.py, on UML or in
+# QEMU, and insist that the suite really ran: a kunit.py run that finds
+# no test would otherwise pass.
+#
+# usage: kunit.sh TREE BUILDDIR um|arm [KUNITCONFIG expect-fail]
+#   With expect-fail, TREE is the unpatched base and KUNITCONFIG the
+#   series' drivers/dax/.kunitconfig: kunit.py must fail there, because
+#   the suite does not exist (a test that cannot fail proves nothing).
+# exit: 0 ok, 1 usage/missing tool, 2 failure, 77 skip
+set -u
+. "$(dirname "$0")/lib.sh"
+[ $# -eq 3 ] || [ $# -eq 5 ] || die_usage "usage: $0 TREE BUILDDIR um|arm [KUNITCONFIG expect-fail]"
+here=$(cd "$(dirname "$0")" && pwd)
+tree=$(realpath "$1") out=$2 arch=$3 kconf=${4:-} mode=${5:-}
+suite=dax-cache-aliasing
+mkdir -p "$out"
+out=$(realpath "$out")
+export CCACHE_DIR=${CCACHE_DIR:-$here/../build/ccache}
+ccache=$(command -v ccache || true)
+
+kconf=$(realpath "${kconf:-$tree/drivers/dax/.kunitconfig}")
+args=(run --kunitconfig="$kconf" --build_dir="$out" --jobs="$(nproc)" --timeout=300)
+case $arch in
+um)
+	"$here/deps.sh" gcc libc6-dev >&2 || exit 1
+	args+=(--make_options "CC=$ccache gcc")
+	;;
+arm)
+	# Cortex-A15 on virt: ARMv7, a data cache that does not alias.
+	"$here/deps.sh" gcc-arm-linux-gnueabihf qemu-system-arm >&2 || { echo "no arm toolchain or qemu-system-arm"; exit "$SKIP"; }
+	args+=(--arch=arm --cross_compile=arm-linux-gnueabihf- --qemu_args="-cpu cortex-a15"
+		--make_options "CC=$ccache arm-linux-gnueabihf-gcc")
+	;;
+*) die_usage "usage: $0 TREE BUILDDIR um|arm [KUNITCONFIG expect-fail]" ;;
+esac
+
+progress "kunit.py ${args[*]} (in $tree)"
+(cd "$tree" && PATH=/usr/bin:$PATH ./tools/testing/kunit/kunit.py "${args[@]}") >"$out/kunit.log" 2>&1
+rc=$?
+if [ "$mode" = expect-fail ]; then
+	tail -n 3 "$out/kunit.log"
+	[ $rc -ne 0 ] || { echo "error: the suite ran on the unpatched base: it cannot detect a missing series"; exit 2; }
+	grep -q 'DAX_CACHE_ALIASING_KUNIT_TEST' "$out/kunit.log" ||
+		{ echo "error: kunit.py failed, but not for the missing test option (log: $out/kunit.log)"; exit 2; }
+	echo "unpatched base: kunit.py fails, the suite does not exist there"
+	exit 0
+fi
+grep -E '^\[..:..:..\] (=|\[|Testing complete|Elapsed)' "$out/kunit.log" | sed 's/^\[..:..:..\] //'
+grep -h 'cache_is_aliasing' "$out/kunit.log" | head -n 3
+[ $rc -eq 0 ] || { echo "error: kunit.py failed with $rc (log: $out/kunit.log)"; exit 2; }
+grep -q "$suite" "$out/kunit.log" || { echo "error: suite $suite did not run (log: $out/kunit.log)"; exit 2; }
+grep -Eq 'Testing complete\. Ran [3-9][0-9]* tests' "$out/kunit.log" ||
+	{ echo "error: fewer than 3 test cases ran (log: $out/kunit.log)"; exit 2; }
+echo "kunit $arch: $suite passed"
