@@ -30,8 +30,11 @@ prep_tree() {
 	fi || { echo "error: cannot check out base in $dir" >&2; exit 2; }
 }
 
+# Record the tree hash, and which patches/ it was made from, so that
+# tests needing an applied tree can tell a stale one.
 record() {
 	echo "$2" >"$trees/$1.tree"
+	series_hash "$pdir" >"$trees/$1.series"
 	echo "$1: tree $2"
 }
 

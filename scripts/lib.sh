@@ -87,3 +87,8 @@ tap_finish() {
 series_patches() {
 	sed -e 's/#.*//' -e 's/[[:space:]].*//' -e '/^$/d' "$1/series"
 }
+
+# A hash of what patches/ holds: the series file and every patch.
+series_hash() {
+	cat "$1/series" "$1"/*.patch 2>/dev/null | sha1sum | cut -d' ' -f1
+}
