@@ -34,6 +34,9 @@ SKIP=77
 # with the log's tail and a one-line reproducer.  The reason is the last
 # line the command printed.
 tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+# Failures by kind, for the exit code: real failures, timeouts (124),
+# usage errors or missing tools (1).
+tap_real=0 tap_timeout=0 tap_tool=0
 : "${TAP_LOGDIR:=$(mktemp -d /tmp/tap.XXXXXX)}"
 
 tap_run() {
@@ -58,7 +61,11 @@ tap_run() {
 		;;
 	*)
 		tap_fail=$((tap_fail + 1))
-		[ "$rc" = 124 ] && why="timed out; $why"
+		case $rc in
+		124) tap_timeout=$((tap_timeout + 1)); why="timed out; $why" ;;
+		1) tap_tool=$((tap_tool + 1)) ;;
+		*) tap_real=$((tap_real + 1)) ;;
+		esac
 		echo "not ok $tap_n - $name # ${why:-exit $rc}"
 		tail -n 20 "$log" | sed 's/^/#   /'
 		echo "#   reproduce: $repro"
@@ -74,12 +81,15 @@ tap_comment() {
 	echo "# $*"
 }
 
-# Print the plan and the closing count line; exit 0 if nothing failed,
-# else 2.
+# Print the plan and the closing count line.  Exit 0 if nothing failed;
+# 2 if a build or test failed; otherwise 124 if a test timed out, 1 if
+# one lacked a tool or was called wrongly.
 tap_finish() {
 	echo "1..$tap_n"
 	echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
-	[ "$tap_fail" -eq 0 ] || exit 2
+	[ "$tap_real" -eq 0 ] || exit 2
+	[ "$tap_timeout" -eq 0 ] || exit 124
+	[ "$tap_tool" -eq 0 ] || exit 1
 	exit 0
 }
 
