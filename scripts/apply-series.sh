@@ -17,17 +17,8 @@ pdir=$(realpath "$1") src=$(realpath "$2") trees=$3 method=$4
 mkdir -p "$trees"
 trees=$(realpath "$trees")
 
-# A clean checkout of the base in TREES/NAME, reusing the worktree.
 prep_tree() {
-	local dir=$trees/$1
-	if [ -e "$dir/.git" ]; then
-		git -C "$dir" am --abort >/dev/null 2>&1
-		git -C "$dir" checkout -q -f --detach base && git -C "$dir" clean -q -ffdx
-	else
-		rm -rf "$dir"
-		git -C "$src" worktree prune
-		git -C "$src" worktree add -q -f --detach "$dir" base
-	fi || { echo "error: cannot check out base in $dir" >&2; exit 2; }
+	base_worktree "$src" "$trees/$1" || exit 2
 }
 
 # Record the tree hash, and which patches/ it was made from, so that

@@ -102,3 +102,17 @@ series_patches() {
 series_hash() {
 	cat "$1/series" "$1"/*.patch 2>/dev/null | sha1sum | cut -d' ' -f1
 }
+
+# base_worktree SRC DIR: DIR becomes a clean checkout of tag base of the
+# kernel repository SRC, reusing the worktree when there is one.
+base_worktree() {
+	local src=$1 dir=$2
+	if [ -e "$dir/.git" ]; then
+		git -C "$dir" am --abort >/dev/null 2>&1
+		git -C "$dir" checkout -q -f --detach base && git -C "$dir" clean -q -ffdx
+	else
+		rm -rf "$dir"
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q -f --detach "$dir" base
+	fi || { echo "error: cannot check out base in $dir" >&2; return 2; }
+}

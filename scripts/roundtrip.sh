@@ -2,20 +2,20 @@
 # Import patches/ into a branch with git am, export it again, and compare
 # byte for byte: proof that "work in build/, make export" loses nothing.
 #
-# usage: roundtrip.sh PATCHDIR SRC NAME VERSION
+# usage: roundtrip.sh PATCHDIR SRC TREES NAME VERSION
 set -u
 . "$(dirname "$0")/lib.sh"
-[ $# -eq 4 ] || die_usage "usage: $0 PATCHDIR SRC NAME VERSION"
+[ $# -eq 5 ] || die_usage "usage: $0 PATCHDIR SRC TREES NAME VERSION"
 here=$(cd "$(dirname "$0")" && pwd)
-pdir=$1 src=$2
-tree=$(dirname "$(realpath "$src")")/trees/git-am
+pdir=$1 src=$2 trees=$3
+tree=$trees/git-am
 # The git-am apply test leaves the imported series on this branch.
 if ! git -C "$tree" rev-parse -q --verify apply-git-am >/dev/null; then
-	"$here/apply-series.sh" "$pdir" "$src" "$(dirname "$tree")" git-am || exit 2
+	"$here/apply-series.sh" "$pdir" "$src" "$trees" git-am || exit 2
 fi
 out=$(mktemp -d /tmp/roundtrip.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-python3 "$here/series.py" export "$src" apply-git-am "$out" "$3" "$4" || exit 2
-if ! diff -ru "$pdir" "$out" | head -n 40; then :; fi
+python3 "$here/series.py" export "$src" apply-git-am "$out" "$4" "$5" || exit 2
+diff -ru "$pdir" "$out" | head -n 40
 diff -rq "$pdir" "$out" >/dev/null || { echo "error: export after import differs from patches/ (diff -ru $pdir <export>)"; exit 2; }
 echo "roundtrip: $(ls "$out" | wc -l) files identical"

@@ -64,8 +64,8 @@ for g in $groups; do
 		done
 		tap_run "git am, b4 am and quilt give identical trees" "$S/apply-series.sh $P $SRC $TREES compare" \
 			$S/apply-series.sh $P "$SRC" "$TREES" compare
-		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC" \
-			$S/roundtrip.sh $P "$SRC" "$SERIES_NAME" "$SERIES_VERSION"
+		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC $TREES $SERIES_NAME $SERIES_VERSION" \
+			$S/roundtrip.sh $P "$SRC" "$TREES" "$SERIES_NAME" "$SERIES_VERSION"
 		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
 			$S/resign-check.sh "$SRC" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
@@ -94,7 +94,7 @@ for g in $groups; do
 			tap_run "kunit $a: the series' suite passes" "$S/kunit.sh $TREES/git-am $OUT/kunit-$a $a" \
 				$S/kunit.sh "$TREES/git-am" "$OUT/kunit-$a" $a
 		done
-		[ -e "$TREES/base/.git" ] || git -C "$SRC" worktree add -q -f --detach "$TREES/base" base
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "kunit um: the suite cannot run on the unpatched base" \
 			"$S/kunit.sh $TREES/base $OUT/kunit-base um $TREES/git-am/drivers/dax/.kunitconfig expect-fail" \
 			$S/kunit.sh "$TREES/base" "$OUT/kunit-base" um "$TREES/git-am/drivers/dax/.kunitconfig" expect-fail

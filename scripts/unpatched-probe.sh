@@ -9,11 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(realpath "$1") trees=$2 out=$3
 dir=$trees/base
-if [ -e "$dir/.git" ]; then
-	git -C "$dir" checkout -q -f --detach base
-else
-	rm -rf "$dir" && git -C "$src" worktree prune && git -C "$src" worktree add -q -f --detach "$dir" base
-fi || exit 2
+base_worktree "$src" "$dir" || exit 2
 "$here/compile-cell.sh" x86_64 "$dir" "$out"
 rc=$?
 case $rc in
