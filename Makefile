@@ -34,8 +34,8 @@ DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 
 export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
 
-.PHONY: help deps kernel apply import export checkpatch compile kunit matrix-doc \
-	test demo clean distclean
+.PHONY: help deps kernel apply import export checkpatch compile kunit kunit-qemu qemu \
+	matrix-doc test demo clean distclean
 
 help:
 	@echo 'Set-up: make demo (the main job), make test (the tests).'
@@ -51,7 +51,9 @@ help:
 	@echo '  kunit       run the series'"'"' KUnit suite with kunit.py on UML and on QEMU arm virt'
 	@echo '  matrix-doc  regenerate arch-matrix/README.md from arch-matrix/arches.tsv'
 	@echo '  test        every test, TAP output, closing "N passed, N failed, N skipped"'
-	@echo '  demo        build the patched ARMv7 LPAE configuration and show the answer'
+	@echo '  kunit-qemu  boot the suite built into ARMv6+v7 (raspi0, virt) and ARMv5 kernels in QEMU'
+	@echo '  qemu        boot ARMv7 LPAE guests in QEMU: fs DAX on pmem, and pmem that refuses DAX'
+	@echo '  demo        build the ARMv7 LPAE kernel, boot it in QEMU, show DAX working on pmem'
 	@echo '  clean       remove worktrees and build outputs (keeps the kernel source)'
 	@echo '  distclean   remove build/ entirely'
 
@@ -88,6 +90,12 @@ compile: kernel
 
 kunit: kernel
 	@scripts/test.sh kunit
+
+kunit-qemu: kernel
+	@scripts/test.sh kunit-qemu
+
+qemu: kernel
+	@scripts/test.sh qemu
 
 matrix-doc:
 	@python3 scripts/arch-matrix.py readme

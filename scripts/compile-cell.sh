@@ -1,7 +1,10 @@
 #!/bin/bash
 # Build one cell of arch-matrix/probe-cells.tsv: configure the kernel,
 # check that every requested config symbol landed, then build the
-# compile-time probe (scripts/probe) and drivers/dax/.
+# compile-time probe (scripts/probe), drivers/dax/, and where enabled
+# fs/dax.o and drivers/nvdimm/.  A fragment NAME is
+# configs/fragments/NAME.config, or configs/NAME.config for the
+# fragments offered to distro builders.
 #
 # usage: compile-cell.sh CELL TREE OUTDIR
 #   TREE: a kernel source tree (the series applied, or the base);
@@ -45,14 +48,20 @@ kmake() {
 progress "$cell: $defconfig + $fragments"
 kmake -s "$defconfig" || { echo "error: make $defconfig failed"; exit 2; }
 frags=()
-for f in ${fragments//,/ }; do frags+=("$top/configs/fragments/$f.config"); done
+for f in ${fragments//,/ }; do
+	if [ -f "$top/configs/fragments/$f.config" ]; then
+		frags+=("$top/configs/fragments/$f.config")
+	else
+		frags+=("$top/configs/$f.config")
+	fi
+done
 if [ ${#frags[@]} -gt 0 ]; then
 	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}") >/dev/null ||
 		{ echo "error: merge_config.sh failed"; exit 2; }
 	kmake -s olddefconfig || { echo "error: make olddefconfig failed"; exit 2; }
 	"$here/config-check.sh" "$out/.config" "${frags[@]}" || exit 2
 fi
-for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX; do
+for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX FS_DAX_LIMITED; do
 	printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$out/.config" | grep . || echo n)"
 done
 echo
@@ -72,4 +81,13 @@ echo "probe: cache_is_aliasing() is $expect, as expected"
 if grep -q '^CONFIG_DAX=y' "$out/.config"; then
 	kmake drivers/dax/ >"$out/dax.log" 2>&1 || { grep -E 'error|Error' "$out/dax.log" | head -n 5; echo "error: drivers/dax/ failed to build (log: $out/dax.log)"; exit 2; }
 	echo "drivers/dax/: built"
+fi
+# What else the series changes, where this configuration compiles it.
+targets=()
+grep -q '^CONFIG_FS_DAX=y' "$out/.config" && targets+=(fs/dax.o mm/memory.o)
+grep -Eq '^CONFIG_LIBNVDIMM=[ym]' "$out/.config" && targets+=(drivers/nvdimm/)
+grep -q '^CONFIG_ARCH_HAS_PMEM_API=y' "$out/.config" && [ -f "$tree/arch/$arch/mm/pmem.c" ] && targets+=("arch/$arch/mm/pmem.o")
+if [ ${#targets[@]} -gt 0 ]; then
+	kmake "${targets[@]}" >"$out/more.log" 2>&1 || { grep -E 'error|Error' "$out/more.log" | head -n 5; echo "error: ${targets[*]} failed to build (log: $out/more.log)"; exit 2; }
+	echo "${targets[*]}: built"
 fi

@@ -3,7 +3,8 @@
 # skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
 # (make test), which provides the environment below.
 #
-# usage: test.sh [GROUP...]   groups: lint apply bad-input compile kunit maintainers
+# usage: test.sh [GROUP...]   groups: lint apply bad-input compile kunit
+#                             kunit-qemu qemu maintainers
 #                             (default: all, in that order)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
-groups=${*:-lint apply bad-input compile kunit maintainers}
+groups=${*:-lint apply bad-input compile kunit kunit-qemu qemu maintainers}
 
 # Tests that look at the series applied use the git am tree: (re)make it
 # unless it was made from the patches/ we have now.  If that fails, the
@@ -84,8 +85,14 @@ for g in $groups; do
 				$S/compile-cell.sh "$cell" "$TREES/git-am" "$OUT/$cell"
 		done
 		if [ -z "${ARCH:-}" ] || [ "$ARCH" = x86 ]; then
-			tap_run "the probe fails to build on the unpatched base (x86_64)" "$S/unpatched-probe.sh $SRC $TREES $OUT/base-x86_64" \
-				$S/unpatched-probe.sh "$SRC" "$TREES" "$OUT/base-x86_64"
+			tap_run "the probe fails to build on the unpatched base (x86_64)" \
+				"$S/unpatched-cell.sh x86_64 $SRC $TREES $OUT/base-x86_64 'cache_aliasing\.h'" \
+				$S/unpatched-cell.sh x86_64 "$SRC" "$TREES" "$OUT/base-x86_64" 'cache_aliasing\.h'
+		fi
+		if [ -z "${ARCH:-}" ] || [ "$ARCH" = arm ]; then
+			tap_run "configs/armv7-lpae-fsdax.config loses FS_DAX on the unpatched base" \
+				"$S/unpatched-cell.sh arm-v7-lpae-fsdax $SRC $TREES $OUT/base-arm-fsdax 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n'" \
+				$S/unpatched-cell.sh arm-v7-lpae-fsdax "$SRC" "$TREES" "$OUT/base-arm-fsdax" 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n'
 		fi
 		;;
 	kunit)
@@ -107,8 +114,69 @@ for g in $groups; do
 				$S/maintainers-check.sh arch "$TREES/git-am" "$f"
 		done
 		;;
+	kunit-qemu)
+		# The suite built into small kernels booted in QEMU, without
+		# kunit.py: one ARMv6+v7 zImage must answer true on raspi0
+		# (ARM1176) and false on virt (Cortex-A15); ARMv5 answers true.
+		# ARCH= limits the run like the compile cells: these are ARM kernels.
+		if [ -n "${ARCH:-}" ] && [ "$ARCH" != arm ]; then
+			tap_comment "kunit-qemu: ARM kernels only, nothing to do for ARCH=$ARCH"
+			continue
+		fi
+		ensure_applied
+		F=configs/fragments
+		k67=$OUT/kunit-armv6v7 k5=$OUT/kunit-armv5
+		tap_run "ktap-check.py refuses broken console logs" "python3 $S/ktap_check_test.py" \
+			python3 $S/ktap_check_test.py
+		tap_run "build the ARMv6+v7 KUnit kernel (tinyconfig + fragments, checked)" \
+			"$S/kunit-kernel.sh $TREES/git-am $k67 $F/kunit-dax.config $F/kunit-armv6v7.config" \
+			$S/kunit-kernel.sh "$TREES/git-am" "$k67" $F/kunit-dax.config $F/kunit-armv6v7.config
+		for s in armv6v7-raspi0 armv6v7-virt; do
+			tap_run "qemu $s: the suite passes with the expected answer" "$S/qemu-kunit.sh $s $k67" \
+				$S/qemu-kunit.sh $s "$k67"
+		done
+		tap_run "one ARMv6+v7 zImage: opposite answers on raspi0 and virt" \
+			"$S/qemu-kunit-compare.sh $k67 armv6v7-raspi0 armv6v7-virt" \
+			$S/qemu-kunit-compare.sh "$k67" armv6v7-raspi0 armv6v7-virt
+		tap_run "build the ARMv5 KUnit kernel (tinyconfig + fragments, checked)" \
+			"$S/kunit-kernel.sh $TREES/git-am $k5 $F/kunit-dax.config $F/kunit-armv5.config" \
+			$S/kunit-kernel.sh "$TREES/git-am" "$k5" $F/kunit-dax.config $F/kunit-armv5.config
+		tap_run "qemu armv5-versatilepb: the suite passes with the expected answer" "$S/qemu-kunit.sh armv5-versatilepb $k5" \
+			$S/qemu-kunit.sh armv5-versatilepb "$k5"
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
+		tap_run "the unpatched base: config check and QEMU boot both fail" \
+			"$S/qemu-kunit-unpatched.sh $TREES/base $OUT/kunit-armv6v7-base armv6v7-virt $F/kunit-dax.config $F/kunit-armv6v7.config" \
+			$S/qemu-kunit-unpatched.sh "$TREES/base" "$OUT/kunit-armv6v7-base" armv6v7-virt $F/kunit-dax.config $F/kunit-armv6v7.config
+		;;
+	qemu)
+		# Filesystem DAX in an ARMv7 LPAE guest (QEMU virt, Cortex-A15)
+		# with pmem carved out of RAM.  The DAX kernel is the series as
+		# git am applied it; the no-DAX kernel is the same commit plus the
+		# test-only patches of qemu/test-only/, in a worktree of its own.
+		ensure_applied
+		Q=$OUT/qemu
+		F=configs/qemu-armv7-virt.config
+		applied=$(git -C "$TREES/git-am" rev-parse HEAD)
+		tap_run "qemu: build the ARMv7 LPAE guest kernel ($F)" "$S/qemu-kernel.sh $TREES/git-am $Q/series $F" \
+			$S/qemu-kernel.sh "$TREES/git-am" "$Q/series" "$F"
+		tap_run "qemu: build the no-DAX test kernel (series + qemu/test-only)" \
+			"$S/qemu-test-tree.sh $SRC $applied $TREES/force-aliasing $Q/force-aliasing $F" \
+			$S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/force-aliasing" "$Q/force-aliasing" "$F"
+		tap_run "qemu: build the guest's /init (qemu/guest/dax-test.c) and initramfs" "$S/qemu-guest.sh $TREES/git-am $Q/guest" \
+			$S/qemu-guest.sh "$TREES/git-am" "$Q/guest"
+		tap_run "qemu armv7 virt: filesystem DAX on pmem with ext4, ext2, xfs" \
+			"$S/qemu-run.sh qemu/armv7-virt-dax.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-dax" \
+			$S/qemu-run.sh qemu/armv7-virt-dax.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-dax"
+		tap_run "qemu armv7 virt: pmem refuses DAX, block device and file systems carry on" \
+			"$S/qemu-run.sh qemu/armv7-virt-nodax.conf $Q/force-aliasing/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-nodax" \
+			$S/qemu-run.sh qemu/armv7-virt-nodax.conf "$Q/force-aliasing/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-nodax"
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
+		tap_run "qemu: the unpatched base cannot build the DAX guest (FS_DAX dropped)" \
+			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \
+			$S/qemu-config-refused.sh "$TREES/base" "$Q/base" FS_DAX "$F"
+		;;
 	*)
-		echo "usage: $0 [lint apply bad-input compile kunit maintainers]" >&2
+		echo "usage: $0 [lint apply bad-input compile kunit kunit-qemu qemu maintainers]" >&2
 		exit 1
 		;;
 	esac

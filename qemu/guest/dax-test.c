@@ -1,0 +1,1629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax-test: the /init of the QEMU guest that tests filesystem DAX on pmem.
+ *
+ * It is the only program in its initramfs.  It mounts proc, sysfs,
+ * devtmpfs and tracefs, reads its plan from the environment (the kernel
+ * hands unknown KEY=value boot parameters to init), runs the tests,
+ * prints KTAP and powers the machine off.
+ *
+ *   DAXTEST_MODE=dax|nodax   dax: the device offers DAX, test that the
+ *                            file systems use it and keep data intact;
+ *                            nodax: the device refused DAX, test that
+ *                            everything still works without it
+ *   DAXTEST_DEVS=pmem0:ext4,pmem1:ext2,pmem2:xfs   device:fs, in order
+ *   DAXTEST_SEED=N           seed of the random data and of fsx (default:
+ *                            the clock; the seed is printed either way)
+ *   DAXTEST_OPS=N            fsx operations per file system (10000)
+ *
+ * KTAP goes to /dev/kmsg, not to the console directly: the kernel's own
+ * messages then cannot break a KTAP line in the middle, and a kernel
+ * warning shows up right after the test that caused it.  The host
+ * strips the printk time stamps.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+#define MiB (1024L * 1024)
+
+/*
+ * Page-cache growth for an mmap read of the 16 MiB file.  With DAX the
+ * file's pages are the pmem itself and nothing is cached; some metadata
+ * may be, so allow 1 MiB.  Without DAX every page of the file must be in
+ * the page cache once it was read, so at least 15 of the 16 MiB (one
+ * MiB of slack for /proc/meminfo's rounding and for reclaim).
+ */
+#define DAX_CACHE_MAX_KB	1024L
+#define NODAX_CACHE_MIN_KB	(15 * 1024L)
+
+/* The sizes of the files that are written, read back and remounted. */
+static const long sizes[] = { 1, 4095, 4096, MiB + 1, 16 * MiB };
+#define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+#define BIG (16 * MiB)
+
+/* fsx: the file grows up to this size; each operation spans at most OPMAX. */
+#define FSX_MAXLEN	(1 * MiB)
+#define FSX_OPMAX	(64 * 1024)
+#define FSX_HISTORY	16
+
+#define PROFILED_FN "arch_wb_cache_pmem"
+/*
+ * Its caller, profiled only to explain a failure: if dax_flush() ran
+ * and PROFILED_FN did not, either the DAX write cache is off or the
+ * graph tracer could not see the call (on ARM it skips functions its
+ * unwinder cannot handle, e.g. in a Thumb-2 kernel).
+ */
+#define CALLER_FN "dax_flush"
+#define TRACING "/sys/kernel/tracing"
+
+enum { PASS, FAIL, SKIP };
+
+struct dev {
+	char name[16];		/* pmem0 */
+	char path[32];		/* /dev/pmem0 */
+	char fs[8];		/* ext4, ext2, xfs */
+	char mnt[32];		/* /mnt/pmem0 */
+	int mounted;		/* 0, or the DAX mode it is mounted with */
+};
+enum { UNMOUNTED, MNT_DAX, MNT_NODAX, MNT_DEFAULT };
+
+static struct dev devs[8];
+static int ndevs;
+static uint64_t seed;
+static long fsx_ops = 10000;
+static long pagesz;
+
+/* Shared with PID 1, which reports the test a crash happened in. */
+struct progress {
+	int n;			/* the number of the current test */
+	int reported;		/* its result line was printed */
+	char name[200];
+};
+static struct progress *prog;
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+
+static int out_fd = 1;
+static int out_is_kmsg;
+
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...)
+{
+	char line[1024];
+	int n = 0;
+	va_list ap;
+
+	/* Level 5 (notice): printed on the console at the default level. */
+	if (out_is_kmsg)
+		n = snprintf(line, sizeof(line), "<5>");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(out_fd, line, n) < 0 && out_fd != 1) {
+		out_fd = 1;
+		out_is_kmsg = 0;
+	}
+}
+
+#define diag(...) emit("# " __VA_ARGS__)
+
+static char reason[256];
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return FAIL;
+}
+
+static int skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return SKIP;
+}
+
+static void begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void begin(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prog->name, sizeof(prog->name), fmt, ap);
+	va_end(ap);
+	prog->n++;
+	prog->reported = 0;
+	reason[0] = 0;
+}
+
+static int npass, nfail, nskip;
+
+static void report(int r)
+{
+	prog->reported = 1;
+	switch (r) {
+	case PASS:
+		npass++;
+		emit("ok %d %s", prog->n, prog->name);
+		break;
+	case SKIP:
+		nskip++;
+		emit("ok %d %s # SKIP %s", prog->n, prog->name, reason);
+		break;
+	default:
+		nfail++;
+		emit("not ok %d %s # %s", prog->n, prog->name, reason);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* splitmix64: a seeded, reproducible stream for data and for fsx. */
+static uint64_t rnd_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static long rnd_below(uint64_t *s, long n)
+{
+	return (long)(rnd_next(s) % (uint64_t)n);
+}
+
+static void rnd_fill(uint64_t *s, unsigned char *buf, long len)
+{
+	long i;
+
+	for (i = 0; i < len; i += 8) {
+		uint64_t v = rnd_next(s);
+		long k;
+
+		for (k = 0; k < 8 && i + k < len; k++)
+			buf[i + k] = v >> (8 * k);
+	}
+}
+
+/* The content of a test file: a function of the seed, its size and tag. */
+static void pattern(unsigned char *buf, long len, uint64_t tag)
+{
+	uint64_t s = seed ^ (tag * 0x100000001b3ULL) ^ (uint64_t)len;
+
+	rnd_fill(&s, buf, len);
+}
+
+static uint64_t fnv1a(const unsigned char *p, long len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	long i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static int read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+static int write_all(int fd, const unsigned char *p, long len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read the whole file; returns its size or -errno.  buf holds max bytes. */
+static long read_whole(const char *path, unsigned char *buf, long max)
+{
+	int fd = open(path, O_RDONLY);
+	long got = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + got, max - got > MiB ? MiB : max - got);
+
+		if (n < 0) {
+			got = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += n;
+		if (got == max) {
+			char c;
+
+			if (read(fd, &c, 1) > 0)
+				got = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	return got;
+}
+
+static long first_diff(const unsigned char *a, const unsigned char *b, long len)
+{
+	long i;
+
+	for (i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return i;
+	return -1;
+}
+
+static void drop_caches(void)
+{
+	sync();
+	write_file("/proc/sys/vm/drop_caches", "3");
+}
+
+/* "Cached:" of /proc/meminfo, in kB; -1 if it cannot be read. */
+static long cached_kb(void)
+{
+	char buf[4096], *p;
+
+	if (read_text("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "\nCached:");
+	return p ? strtol(p + 8, NULL, 10) : -1;
+}
+
+/* -1 error, 0 no DAX, 1 DAX: what statx() says of the file. */
+static int statx_dax(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, &stx))
+		return -1;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_DAX))
+		return -1;	/* the kernel does not report the attribute */
+	return !!(stx.stx_attributes & STATX_ATTR_DAX);
+}
+
+/* ------------------------------------------------------------------ */
+/* The kernel log                                                      */
+
+/*
+ * The kernel's messages (facility 0) since the reader was opened, one a
+ * line, appended to buf.  A reader is a /dev/kmsg descriptor positioned
+ * at the end of the log when it was opened.
+ */
+static int log_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+static void log_read(int fd, char *buf, size_t size)
+{
+	char rec[2048];
+	size_t len = strlen(buf);
+
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		char *msg, *end;
+		unsigned pri;
+
+		if (n < 0 && errno == EPIPE)
+			continue;	/* records were overwritten: go on */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		/* "pri,seq,usec,flags;text\n" followed by " KEY=value" lines */
+		msg = strchr(rec, ';');
+		if (!msg || sscanf(rec, "%u,", &pri) != 1 || pri >> 3 != 0)
+			continue;
+		msg++;
+		end = strchr(msg, '\n');
+		if (end)
+			*end = 0;
+		if (len + strlen(msg) + 2 < size) {
+			len += sprintf(buf + len, "%s\n", msg);
+		}
+	}
+}
+
+/* Print the last lines of a log excerpt as diagnostics. */
+static void diag_tail(const char *what, const char *log, int lines)
+{
+	const char *p = log + strlen(log);
+	int n = 0;
+
+	while (p > log && n <= lines) {
+		p--;
+		if (*p == '\n' && p[1])
+			n++;
+	}
+	if (*p == '\n')
+		p++;
+	while (*p) {
+		const char *e = strchrnul(p, '\n');
+
+		diag("%s: %.*s", what, (int)(e - p), p);
+		p = *e ? e + 1 : e;
+	}
+}
+
+/*
+ * The whole kernel log through klogctl(), kernel lines only.  Returns a
+ * malloc'd buffer, or NULL.  *wrapped is set when the start of the boot
+ * is no longer in the buffer, so that the caller knows it cannot see
+ * every message.
+ */
+static char *klog_all(int *wrapped)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *raw, *out, *p, *o;
+	int n;
+
+	if (size <= 0)
+		return NULL;
+	raw = malloc(size + 1);
+	out = malloc(size + 1);
+	if (!raw || !out) {
+		free(raw);
+		free(out);
+		return NULL;
+	}
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, raw, size);
+	if (n < 0)
+		n = 0;
+	raw[n] = 0;
+	o = out;
+	for (p = raw; *p; ) {
+		char *e = strchrnul(p, '\n');
+		unsigned pri = 0;
+		char *text = p;
+
+		/* "<pri>[time] text": keep only the kernel's own messages. */
+		if (*p == '<') {
+			pri = strtoul(p + 1, &text, 10);
+			if (*text == '>')
+				text++;
+		}
+		if (pri >> 3 == 0)
+			o += sprintf(o, "%.*s\n", (int)(e - text), text);
+		p = *e ? e + 1 : e;
+	}
+	*o = 0;
+	*wrapped = !strstr(out, "Booting Linux");
+	free(raw);
+	return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* Mounting                                                            */
+
+static const char *mount_opts(const struct dev *d, int mode)
+{
+	int ext2 = !strcmp(d->fs, "ext2");
+
+	switch (mode) {
+	case MNT_DAX:
+		return ext2 ? "dax" : "dax=always";
+	case MNT_NODAX:
+		return ext2 ? "" : "dax=never";
+	default:
+		return "";
+	}
+}
+
+/* Mount d with mode; the kernel's messages meanwhile are added to log. */
+static int do_mount(struct dev *d, int mode, char *log, size_t logsize)
+{
+	int lfd = log_open();
+	int r;
+
+	mkdir("/mnt", 0755);
+	mkdir(d->mnt, 0755);
+	r = mount(d->path, d->mnt, d->fs, 0, mount_opts(d, mode));
+	r = r ? -errno : 0;
+	if (log)
+		log_read(lfd, log, logsize);
+	if (lfd >= 0)
+		close(lfd);
+	if (!r)
+		d->mounted = mode;
+	return r;
+}
+
+static int do_umount(struct dev *d)
+{
+	if (d->mounted == UNMOUNTED)
+		return 0;
+	if (umount(d->mnt))
+		return -errno;
+	d->mounted = UNMOUNTED;
+	return 0;
+}
+
+/* Mount d in mode, unmounting first if it is mounted otherwise. */
+static int remount(struct dev *d, int mode)
+{
+	char log[4096] = "";
+	int r;
+
+	if (d->mounted == mode)
+		return 0;
+	r = do_umount(d);
+	if (r)
+		return fail("umount %s: %s", d->mnt, strerror(-r));
+	r = do_mount(d, mode, log, sizeof(log));
+	if (r) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -t %s -o '%s' %s: %s", d->fs, mount_opts(d, mode),
+			    d->path, strerror(-r));
+	}
+	return PASS;
+}
+
+static void file_path(char *buf, size_t size, const struct dev *d, const char *name)
+{
+	snprintf(buf, size, "%s/%s", d->mnt, name);
+}
+
+/* ------------------------------------------------------------------ */
+/* The function profiler                                               */
+
+static int prof_state;		/* 0 not set up, 1 ready, -1 unavailable */
+static char prof_why[160];
+
+static void prof_setup(void)
+{
+	int r, fd;
+
+	if (prof_state)
+		return;
+	prof_state = -1;
+	if (access(TRACING "/function_profile_enabled", W_OK)) {
+		snprintf(prof_why, sizeof(prof_why), "no function profiler in tracefs (%s)",
+			 strerror(errno));
+		return;
+	}
+	r = write_file(TRACING "/set_ftrace_filter", PROFILED_FN);
+	if (r) {
+		snprintf(prof_why, sizeof(prof_why),
+			 PROFILED_FN "() is not a traceable function here (%s)", strerror(-r));
+		return;
+	}
+	/* best effort: the caller only explains a failure */
+	fd = open(TRACING "/set_ftrace_filter", O_WRONLY | O_APPEND);
+	if (fd >= 0) {
+		if (write(fd, CALLER_FN, strlen(CALLER_FN)) < 0)
+			diag("cannot profile " CALLER_FN "(): %s", strerror(errno));
+		close(fd);
+	}
+	r = write_file(TRACING "/function_profile_enabled", "1");
+	if (r) {
+		snprintf(prof_why, sizeof(prof_why), "cannot enable the profiler: %s",
+			 strerror(-r));
+		return;
+	}
+	prof_state = 1;
+}
+
+/* Calls of fn so far, summed over the CPUs; -1 on error. */
+static long prof_hits(const char *fn_name)
+{
+	DIR *dir = opendir(TRACING "/trace_stat");
+	struct dirent *e;
+	long hits = 0;
+	int files = 0;
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir))) {
+		char path[300], line[512];
+		FILE *f;
+
+		if (strncmp(e->d_name, "function", 8))
+			continue;
+		snprintf(path, sizeof(path), TRACING "/trace_stat/%s", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		files++;
+		while (fgets(line, sizeof(line), f)) {
+			char fn[128];
+			long h;
+
+			if (sscanf(line, " %127s %ld", fn, &h) == 2 && !strcmp(fn, fn_name))
+				hits += h;
+		}
+		fclose(f);
+	}
+	closedir(dir);
+	return files ? hits : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creating and checking files                                         */
+
+static unsigned char *expect_buf, *read_buf;	/* BIG bytes each */
+
+/* Write size bytes of pattern tag into path with write(). */
+static int create_by_write(const char *path, long size, uint64_t tag)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	int r;
+
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	pattern(expect_buf, size, tag);
+	r = write_all(fd, expect_buf, size);
+	if (!r && fsync(fd))
+		r = -errno;
+	close(fd);
+	return r ? fail("write %s: %s", path, strerror(-r)) : PASS;
+}
+
+/* Write size bytes of pattern tag into path through a shared mapping. */
+static int create_by_mmap(const char *path, long size, uint64_t tag)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	unsigned char *m;
+
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	if (ftruncate(fd, size)) {
+		close(fd);
+		return fail("ftruncate %s: %s", path, strerror(errno));
+	}
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return fail("mmap %s: %s", path, strerror(errno));
+	pattern(expect_buf, size, tag);
+	memcpy(m, expect_buf, size);
+	if (msync(m, size, MS_SYNC)) {
+		munmap(m, size);
+		return fail("msync %s: %s", path, strerror(errno));
+	}
+	munmap(m, size);
+	return PASS;
+}
+
+/* Check that path holds exactly size bytes of pattern tag. */
+static int check_file(const char *path, long size, uint64_t tag)
+{
+	long got = read_whole(path, read_buf, BIG), at;
+
+	if (got < 0)
+		return fail("read %s: %s", path, strerror(-got));
+	if (got != size)
+		return fail("%s has %ld bytes, not %ld", path, got, size);
+	pattern(expect_buf, size, tag);
+	at = first_diff(expect_buf, read_buf, size);
+	if (at >= 0)
+		return fail("%s differs at byte %ld (0x%02x, expected 0x%02x)", path, at,
+			    read_buf[at], expect_buf[at]);
+	return PASS;
+}
+
+enum { TAG_WRITE = 1, TAG_MMAP, TAG_COW, TAG_MSYNC };
+
+/* The files of the size list, written by write() (w-SIZE) or mmap (m-SIZE). */
+static int create_files(struct dev *d, int by_mmap)
+{
+	unsigned i;
+
+	for (i = 0; i < NSIZES; i++) {
+		char path[96], name[32];
+		int r;
+
+		snprintf(name, sizeof(name), "%c-%ld", by_mmap ? 'm' : 'w', sizes[i]);
+		file_path(path, sizeof(path), d, name);
+		r = by_mmap ? create_by_mmap(path, sizes[i], TAG_MMAP)
+			    : create_by_write(path, sizes[i], TAG_WRITE);
+		if (r == PASS)
+			r = check_file(path, sizes[i], by_mmap ? TAG_MMAP : TAG_WRITE);
+		if (r != PASS)
+			return r;
+	}
+	return PASS;
+}
+
+static int check_files(struct dev *d)
+{
+	unsigned i;
+	int m;
+
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < NSIZES; i++) {
+			char path[96], name[32];
+			int r;
+
+			snprintf(name, sizeof(name), "%c-%ld", m ? 'm' : 'w', sizes[i]);
+			file_path(path, sizeof(path), d, name);
+			r = check_file(path, sizes[i], m ? TAG_MMAP : TAG_WRITE);
+			if (r != PASS)
+				return r;
+		}
+	return PASS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests of the DAX mode                                               */
+
+static int fs_magic_ok(const struct dev *d)
+{
+	unsigned char sb[2048];
+	int fd = open(d->path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return fail("open %s: %s", d->path, strerror(errno));
+	n = pread(fd, sb, sizeof(sb), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(sb))
+		return fail("read %s: %s", d->path, n < 0 ? strerror(errno) : "short read");
+	if (!strcmp(d->fs, "xfs")) {
+		if (memcmp(sb, "XFSB", 4))
+			return fail("%s holds no xfs (no XFSB magic)", d->path);
+	} else {
+		/* ext2/3/4 superblock at 1024, magic at 56, journal at compat bit 2 */
+		int journal = sb[1024 + 92] & 4;
+
+		if (sb[1024 + 56] != 0x53 || sb[1024 + 57] != 0xef)
+			return fail("%s holds no ext2/ext4 (no 0xEF53 magic)", d->path);
+		if (journal != !strcmp(d->fs, "ext4") * 4)
+			return fail("%s: ext file system %s a journal, but the plan says %s",
+				    d->path, journal ? "with" : "without", d->fs);
+	}
+	return PASS;
+}
+
+static int queue_dax(const struct dev *d)
+{
+	char path[96], buf[16];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/dax", d->name);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return atoi(buf);
+}
+
+static int t_dev_dax(struct dev *d)
+{
+	struct stat st;
+	char path[96];
+	int q;
+
+	if (stat(d->path, &st) || !S_ISBLK(st.st_mode))
+		return fail("%s is not a block device", d->path);
+	q = queue_dax(d);
+	if (q != 1)
+		return fail("/sys/block/%s/queue/dax is %d, not 1", d->name, q);
+	snprintf(path, sizeof(path), "/sys/block/%s/dax/write_cache", d->name);
+	if (access(path, F_OK) == 0) {
+		char buf[8] = "";
+
+		read_text(path, buf, sizeof(buf));
+		diag("%s: dax/write_cache is %.1s", d->name, buf);
+	}
+	return fs_magic_ok(d);
+}
+
+/* Whether /proc/mounts lists option opt for the file system on mnt. */
+static int mount_has_opt(const char *mnt, const char *opt)
+{
+	char line[512], dev[128], dir[128], type[32], opts[300];
+	FILE *f = fopen("/proc/mounts", "r");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %127s %31s %299s", dev, dir, type, opts) == 4 &&
+		    !strcmp(dir, mnt)) {
+			char *tok, *save;
+
+			found = 0;
+			for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+				if (!strcmp(tok, opt))
+					found = 1;
+		}
+	fclose(f);
+	return found;
+}
+
+/*
+ * ext2 and xfs accept the option on a device without DAX and turn DAX
+ * off with a warning: the mount only counts if the option survived.
+ */
+static int t_mount_dax(struct dev *d)
+{
+	char log[4096] = "";
+	int r = do_mount(d, MNT_DAX, log, sizeof(log));
+
+	if (r) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -t %s -o %s %s: %s", d->fs, mount_opts(d, MNT_DAX),
+			    d->path, strerror(-r));
+	}
+	r = mount_has_opt(d->mnt, mount_opts(d, MNT_DAX));
+	if (r != 1) {
+		diag_tail("kernel", log, 5);
+		d->mounted = MNT_DEFAULT;	/* the tests that need DAX skip */
+		return fail("mounted, but /proc/mounts %s", r < 0 ? "does not list it"
+				: "shows DAX off");
+	}
+	return PASS;
+}
+
+static int t_statx_dax(struct dev *d)
+{
+	char path[96];
+	int fd, dax;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	file_path(path, sizeof(path), d, "statx");
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	close(fd);
+	dax = statx_dax(path);
+	if (dax < 0)
+		return fail("statx %s: no STATX_ATTR_DAX in stx_attributes_mask", path);
+	if (!dax)
+		return fail("statx %s: STATX_ATTR_DAX is not set", path);
+	return PASS;
+}
+
+static int t_write_files(struct dev *d)
+{
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	return create_files(d, 0);
+}
+
+static int t_mmap_files(struct dev *d)
+{
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	return create_files(d, 1);
+}
+
+/*
+ * msync() of dirty DAX pages must write them back from the CPU cache:
+ * count the calls of arch_wb_cache_pmem().  A second msync() with
+ * nothing dirty must not flush, and one dirty page must again: so the
+ * count follows the dirty pages, not just any msync().
+ */
+static int t_msync_flush(struct dev *d)
+{
+	const long npages = 16, len = npages * pagesz;
+	long h0, h1, h2, h3, c0, c1, i;
+	unsigned char *m;
+	char path[96];
+	int fd;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	prof_setup();
+	if (prof_state < 0)
+		return skip("%s", prof_why);
+	file_path(path, sizeof(path), d, "msync");
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	if (ftruncate(fd, len)) {
+		close(fd);
+		return fail("ftruncate %s: %s", path, strerror(errno));
+	}
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return fail("mmap %s: %s", path, strerror(errno));
+	pattern(expect_buf, len, TAG_MSYNC);
+	memcpy(m, expect_buf, len);
+	h0 = prof_hits(PROFILED_FN);
+	c0 = prof_hits(CALLER_FN);
+	i = msync(m, len, MS_SYNC);
+	h1 = prof_hits(PROFILED_FN);
+	c1 = prof_hits(CALLER_FN);
+	i |= msync(m, len, MS_SYNC);
+	h2 = prof_hits(PROFILED_FN);
+	m[5 * pagesz + 7] ^= 0xff;
+	i |= msync(m, len, MS_SYNC);
+	h3 = prof_hits(PROFILED_FN);
+	munmap(m, len);
+	if (i)
+		return fail("msync %s: %s", path, strerror(errno));
+	if (h0 < 0 || h1 < 0 || h2 < 0 || h3 < 0)
+		return fail("cannot read " TRACING "/trace_stat/function*");
+	diag("%s: %s() calls: %ld for %ld dirty pages, %ld for none, %ld for one (%s(): %ld for %ld)",
+	     d->fs, PROFILED_FN, h1 - h0, npages, h2 - h1, h3 - h2, CALLER_FN, c1 - c0, npages);
+	if (h1 - h0 < 1)
+		return fail("msync of %ld dirty DAX pages did not call %s()", npages, PROFILED_FN);
+	if (h2 != h1)
+		return fail("msync with no dirty page called %s() %ld times", PROFILED_FN, h2 - h1);
+	if (h3 - h2 < 1)
+		return fail("msync of one dirty DAX page did not call %s()", PROFILED_FN);
+	return PASS;
+}
+
+/*
+ * Copy-on-write of a private mapping: pages 0-7 are read first (mapped
+ * from pmem, then copied on the write fault), pages 8-15 are written
+ * first (copied on the first fault).  One byte per page changes: the
+ * rest of the copy must be the file's data, and neither the file nor a
+ * shared mapping of it may change.
+ */
+static int t_private_cow(struct dev *d)
+{
+	const long npages = 16, len = npages * pagesz, off = 100;
+	unsigned char *p, *s, sum = 0;
+	char path[96];
+	long i, at;
+	int fd, r;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	file_path(path, sizeof(path), d, "cow");
+	r = create_by_write(path, len, TAG_COW);
+	if (r != PASS)
+		return r;
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("open %s: %s", path, strerror(errno));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	s = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED || s == MAP_FAILED)
+		return fail("mmap %s: %s", path, strerror(errno));
+	for (i = 0; i < npages / 2; i++)
+		sum += *(volatile unsigned char *)(p + i * pagesz);
+	for (i = 0; i < npages; i++)
+		p[i * pagesz + off] ^= 0x5a;
+	pattern(expect_buf, len, TAG_COW);
+	r = PASS;
+	for (i = 0; i < len && r == PASS; i++) {
+		unsigned char want = expect_buf[i] ^ (i % pagesz == off ? 0x5a : 0);
+
+		if (p[i] != want)
+			r = fail("private copy differs at byte %ld (page %ld): 0x%02x, expected 0x%02x",
+				 i, i / pagesz, p[i], want);
+	}
+	at = first_diff(expect_buf, s, len);
+	if (r == PASS && at >= 0)
+		r = fail("a shared mapping sees the private write at byte %ld", at);
+	munmap(p, len);
+	munmap(s, len);
+	if (r == PASS)
+		r = check_file(path, len, TAG_COW);
+	(void)sum;
+	return r;
+}
+
+static int t_remount(struct dev *d)
+{
+	char path[96];
+	int r;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	r = check_files(d);
+	if (r != PASS)
+		return r;
+	r = do_umount(d);
+	if (r)
+		return fail("umount %s: %s", d->mnt, strerror(-r));
+	r = remount(d, MNT_DAX);
+	if (r != PASS)
+		return r;
+	file_path(path, sizeof(path), d, "w-4096");
+	if (statx_dax(path) != 1)
+		return fail("after the remount %s is not DAX", path);
+	return check_files(d);
+}
+
+/* Map the 16 MiB file and read one byte a page; report the time. */
+static int mmap_read_big(struct dev *d, double *secs)
+{
+	char path[96];
+	unsigned char *m;
+	uint64_t h;
+	double t;
+	int fd;
+
+	file_path(path, sizeof(path), d, "w-16777216");
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open %s: %s", path, strerror(errno));
+	m = mmap(NULL, BIG, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return fail("mmap %s: %s", path, strerror(errno));
+	t = now();
+	h = fnv1a(m, BIG);
+	*secs = now() - t;
+	munmap(m, BIG);
+	pattern(expect_buf, BIG, TAG_WRITE);
+	if (h != fnv1a(expect_buf, BIG))
+		return fail("the mmap read of %s gave wrong data", path);
+	return PASS;
+}
+
+static double read_big(struct dev *d)
+{
+	char path[96];
+	double t = now();
+
+	file_path(path, sizeof(path), d, "w-16777216");
+	if (read_whole(path, read_buf, BIG) != BIG)
+		return -1;
+	return now() - t;
+}
+
+/*
+ * The point of DAX: reading a mapped file does not fill the page cache.
+ * Compare with the same file system mounted without DAX, in the same
+ * boot.  The read throughputs are reported, not asserted: TCG timing
+ * says little about hardware.
+ */
+static int t_page_cache(struct dev *d)
+{
+	long c0, dax_kb, nodax_kb;
+	double dax_mmap, nodax_mmap, dax_read, nodax_read;
+	char path[96];
+	int r;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	drop_caches();
+	c0 = cached_kb();
+	r = mmap_read_big(d, &dax_mmap);
+	if (r != PASS)
+		return r;
+	dax_kb = cached_kb() - c0;
+	dax_read = read_big(d);
+
+	r = remount(d, MNT_NODAX);
+	if (r != PASS)
+		return r;
+	file_path(path, sizeof(path), d, "w-16777216");
+	if (statx_dax(path) != 0)
+		return fail("mounted with -o '%s', %s is still DAX", mount_opts(d, MNT_NODAX), path);
+	drop_caches();
+	c0 = cached_kb();
+	r = mmap_read_big(d, &nodax_mmap);
+	if (r != PASS)
+		return r;
+	nodax_kb = cached_kb() - c0;
+	drop_caches();
+	nodax_read = read_big(d);
+	r = remount(d, MNT_DAX);
+	if (r != PASS)
+		return r;
+
+	diag("%s: page cache growth for a 16 MiB mmap read: DAX %ld kB (limit %ld), no DAX %ld kB (at least %ld)",
+	     d->fs, dax_kb, DAX_CACHE_MAX_KB, nodax_kb, NODAX_CACHE_MIN_KB);
+	diag("%s: read 16 MiB (reported only, TCG): mmap DAX %.0f MiB/s, no DAX cold %.0f MiB/s; read() DAX %.0f MiB/s, no DAX cold %.0f MiB/s",
+	     d->fs, 16 / dax_mmap, 16 / nodax_mmap, dax_read > 0 ? 16 / dax_read : -1,
+	     nodax_read > 0 ? 16 / nodax_read : -1);
+	if (dax_kb > DAX_CACHE_MAX_KB)
+		return fail("DAX mmap read grew the page cache by %ld kB (limit %ld)", dax_kb,
+			    DAX_CACHE_MAX_KB);
+	if (nodax_kb < NODAX_CACHE_MIN_KB)
+		return fail("the non-DAX mmap read grew the page cache by only %ld kB: the comparison means nothing",
+			    nodax_kb);
+	return PASS;
+}
+
+/* ------------------------------------------------------------------ */
+/* fsx: random operations on one file, checked against a model        */
+
+enum { OP_READ, OP_WRITE, OP_MAPREAD, OP_MAPWRITE, OP_TRUNCATE, NOPS };
+static const char *const opname[] = { "read", "write", "mapread", "mapwrite", "truncate" };
+
+struct fsx_op {
+	long n, op, off, len;
+};
+
+static struct fsx_op hist[FSX_HISTORY];
+
+static void fsx_history(long done)
+{
+	long i;
+
+	for (i = done > FSX_HISTORY ? done - FSX_HISTORY : 0; i < done; i++) {
+		struct fsx_op *o = &hist[i % FSX_HISTORY];
+
+		diag("fsx op %ld: %s off %ld len %ld", o->n, opname[o->op], o->off, o->len);
+	}
+}
+
+/* Compare the whole file, by read(), with the model. */
+static int fsx_check_all(const char *path, const unsigned char *model, long size, long opn)
+{
+	long got = read_whole(path, read_buf, FSX_MAXLEN), at;
+
+	if (got < 0)
+		return fail("after op %ld: read %s: %s", opn, path, strerror(-got));
+	if (got != size)
+		return fail("after op %ld: file size %ld, model %ld", opn, got, size);
+	at = first_diff(model, read_buf, size);
+	if (at >= 0)
+		return fail("after op %ld: byte %ld is 0x%02x, model 0x%02x", opn, at,
+			    read_buf[at], model[at]);
+	return PASS;
+}
+
+static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
+{
+	uint64_t rs = seed;
+	long size = 0, i, at;
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	memset(model, 0, FSX_MAXLEN);
+	for (i = 0; i < fsx_ops; i++) {
+		/* truncate is rarer than the rest, as in fsx */
+		long op = rnd_below(&rs, 9), off, len, pg, mlen;
+		struct fsx_op *o = &hist[i % FSX_HISTORY];
+		unsigned char *m;
+
+		op = op < 2 ? OP_READ : op < 4 ? OP_WRITE : op < 6 ? OP_MAPREAD :
+		     op < 8 ? OP_MAPWRITE : OP_TRUNCATE;
+		off = rnd_below(&rs, FSX_MAXLEN);
+		len = 1 + rnd_below(&rs, FSX_OPMAX);
+		if (off + len > FSX_MAXLEN)
+			len = FSX_MAXLEN - off;
+		if (op == OP_READ || op == OP_MAPREAD) {
+			if (size == 0)
+				op = OP_WRITE;	/* nothing to read yet */
+			else {
+				off %= size;
+				if (off + len > size)
+					len = size - off;
+			}
+		}
+		if (op == OP_TRUNCATE) {
+			off = rnd_below(&rs, FSX_MAXLEN + 1);
+			len = 0;
+		}
+		*o = (struct fsx_op){ i + 1, op, off, len };
+
+		switch (op) {
+		case OP_READ:
+			if (pread(fd, buf, len, off) != len) {
+				close(fd);
+				return fail("op %ld: pread %ld@%ld: %s", i + 1, len, off, strerror(errno));
+			}
+			at = first_diff(model + off, buf, len);
+			if (at >= 0) {
+				close(fd);
+				fsx_history(i + 1);
+				return fail("op %ld: read: byte %ld is 0x%02x, model 0x%02x", i + 1,
+					    off + at, buf[at], model[off + at]);
+			}
+			break;
+		case OP_WRITE:
+			rnd_fill(&rs, buf, len);
+			if (pwrite(fd, buf, len, off) != len) {
+				close(fd);
+				return fail("op %ld: pwrite %ld@%ld: %s", i + 1, len, off, strerror(errno));
+			}
+			memcpy(model + off, buf, len);
+			if (off + len > size)
+				size = off + len;
+			break;
+		case OP_MAPREAD:
+		case OP_MAPWRITE:
+			if (op == OP_MAPWRITE && off + len > size) {
+				/* fsx extends the file first: a mapping cannot */
+				if (ftruncate(fd, off + len)) {
+					close(fd);
+					return fail("op %ld: ftruncate %ld: %s", i + 1, off + len,
+						    strerror(errno));
+				}
+				size = off + len;
+			}
+			pg = off & ~(pagesz - 1);
+			/* to the end of the page: past EOF it must read zeros */
+			mlen = (off + len - pg + pagesz - 1) & ~(pagesz - 1);
+			m = mmap(NULL, mlen, op == OP_MAPREAD ? PROT_READ : PROT_READ | PROT_WRITE,
+				 MAP_SHARED, fd, pg);
+			if (m == MAP_FAILED) {
+				close(fd);
+				return fail("op %ld: mmap %ld@%ld: %s", i + 1, mlen, pg, strerror(errno));
+			}
+			if (op == OP_MAPREAD) {
+				at = first_diff(model + off, m + (off - pg), len);
+				if (at >= 0) {
+					unsigned char got = m[off - pg + at];
+
+					munmap(m, mlen);
+					close(fd);
+					fsx_history(i + 1);
+					return fail("op %ld: mapread: byte %ld is 0x%02x, model 0x%02x",
+						    i + 1, off + at, got, model[off + at]);
+				}
+				/* the rest of the file's last page, if mapped */
+				for (at = size; at < pg + mlen; at++)
+					if (m[at - pg]) {
+						unsigned char got = m[at - pg];
+
+						munmap(m, mlen);
+						close(fd);
+						fsx_history(i + 1);
+						return fail("op %ld: mapread: byte %ld past EOF (%ld) is 0x%02x, not 0",
+							    i + 1, at, size, got);
+					}
+			} else {
+				rnd_fill(&rs, buf, len);
+				memcpy(m + (off - pg), buf, len);
+				memcpy(model + off, buf, len);
+				if (msync(m, mlen, MS_SYNC)) {
+					munmap(m, mlen);
+					close(fd);
+					return fail("op %ld: msync: %s", i + 1, strerror(errno));
+				}
+			}
+			munmap(m, mlen);
+			break;
+		case OP_TRUNCATE:
+			if (ftruncate(fd, off)) {
+				close(fd);
+				return fail("op %ld: ftruncate %ld: %s", i + 1, off, strerror(errno));
+			}
+			/* what lies beyond the end reads as zeros once it is back */
+			if (off < size)
+				memset(model + off, 0, size - off);
+			size = off;
+			break;
+		}
+		if ((i + 1) % 1000 == 0 && fsx_check_all(path, model, size, i + 1) != PASS) {
+			close(fd);
+			fsx_history(i + 1);
+			return FAIL;
+		}
+	}
+	close(fd);
+	return fsx_check_all(path, model, size, fsx_ops);
+}
+
+static int t_fsx(struct dev *d)
+{
+	unsigned char *model, *buf;
+	char path[96];
+	int r;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	file_path(path, sizeof(path), d, "fsx");
+	model = malloc(FSX_MAXLEN);
+	buf = malloc(FSX_OPMAX);
+	if (!model || !buf)
+		return fail("out of memory");
+	r = fsx_run(path, model, buf);
+	if (r == PASS) {
+		/* and the result survives an unmount */
+		long size = 0;
+		struct stat st;
+
+		if (!stat(path, &st))
+			size = st.st_size;
+		r = do_umount(d);
+		r = r ? fail("umount %s: %s", d->mnt, strerror(-r)) : remount(d, MNT_DAX);
+		if (r == PASS)
+			r = fsx_check_all(path, model, size, fsx_ops);
+		if (r != PASS)
+			snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+				 " (after a remount)");
+	}
+	free(model);
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests of the no-DAX mode                                            */
+
+static char *boot_log;
+
+static int t_dev_nodax(struct dev *d)
+{
+	char path[96], msg[96];
+	struct stat st;
+	int q;
+
+	if (stat(d->path, &st) || !S_ISBLK(st.st_mode))
+		return fail("%s is not a block device", d->path);
+	q = queue_dax(d);
+	if (q != 0)
+		return fail("/sys/block/%s/queue/dax is %d, not 0", d->name, q);
+	snprintf(path, sizeof(path), "/sys/block/%s/dax/write_cache", d->name);
+	if (access(path, F_OK) == 0)
+		return fail("%s exists although the device has no DAX", path);
+	snprintf(msg, sizeof(msg), "%s: DAX not supported, block access only", d->name);
+	if (!boot_log || !strstr(boot_log, msg))
+		return fail("the kernel did not log \"%s\": was alloc_dax() refused?", msg);
+	return fs_magic_ok(d);
+}
+
+/* ext4 -o dax=always must fail; ext2 and xfs carry on without DAX. */
+static int t_mount_dax_refused(struct dev *d)
+{
+	const char *want = !strcmp(d->fs, "ext4") ? "DAX unsupported by block device."
+						  : "DAX unsupported by block device. Turning off DAX.";
+	char log[4096] = "", path[96];
+	int r = do_mount(d, MNT_DAX, log, sizeof(log)), res = PASS, fd, dax;
+
+	if (!strcmp(d->fs, "ext4")) {
+		if (!r) {
+			do_umount(d);
+			return fail("mount -o dax=always succeeded on a device without DAX");
+		}
+		if (!strstr(log, want)) {
+			diag_tail("kernel", log, 5);
+			return fail("the mount failed (%s), but the kernel did not say \"%s\"",
+				    strerror(-r), want);
+		}
+		diag("%s: mount failed with %s, as it must", d->fs, strerror(-r));
+		return PASS;
+	}
+	if (r) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -o %s failed: %s", mount_opts(d, MNT_DAX), strerror(-r));
+	}
+	if (!strstr(log, want)) {
+		diag_tail("kernel", log, 5);
+		res = fail("the kernel did not warn \"%s\"", want);
+	}
+	file_path(path, sizeof(path), d, "statx");
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	if (fd >= 0)
+		close(fd);
+	dax = statx_dax(path);
+	if (res == PASS && dax != 0)
+		res = fail("statx %s: %s", path, dax < 0 ? "no answer" : "DAX is on");
+	do_umount(d);
+	return res;
+}
+
+static int t_default_roundtrip(struct dev *d)
+{
+	char path[96];
+	int r = remount(d, MNT_DEFAULT);
+
+	if (r != PASS)
+		return r;
+	r = create_files(d, 0);
+	if (r == PASS)
+		r = create_files(d, 1);
+	if (r == PASS) {
+		file_path(path, sizeof(path), d, "w-4096");
+		if (statx_dax(path) != 0)
+			r = fail("%s is DAX on a device without DAX", path);
+	}
+	if (r == PASS && do_umount(d))
+		r = fail("umount %s: %s", d->mnt, strerror(errno));
+	if (r == PASS)
+		r = remount(d, MNT_DEFAULT);
+	if (r == PASS)
+		r = check_files(d);
+	do_umount(d);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* The kernel log at the end                                           */
+
+static const char *const bad_words[] = {
+	"WARNING:", "BUG:", "Oops", "Bad page", "Unable to handle",
+};
+
+static int t_kernel_log(void)
+{
+	int wrapped = 0, found = 0;
+	char *log = klog_all(&wrapped), *p;
+	unsigned i;
+
+	if (!log)
+		return fail("cannot read the kernel log (klogctl: %s)", strerror(errno));
+	for (p = log; *p; ) {
+		char *e = strchrnul(p, '\n');
+
+		for (i = 0; i < sizeof(bad_words) / sizeof(bad_words[0]); i++)
+			if (memmem(p, e - p, bad_words[i], strlen(bad_words[i]))) {
+				if (found++ < 10)
+					diag("kernel: %.*s", (int)(e - p), p);
+				break;
+			}
+		p = *e ? e + 1 : e;
+	}
+	free(log);
+	if (found)
+		return fail("%d kernel log lines report a problem", found);
+	if (wrapped)
+		return fail("the kernel log wrapped: its start is lost, it cannot be checked");
+	return PASS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up and the plan                                                 */
+
+static int parse_plan(const char *mode)
+{
+	const char *s = getenv("DAXTEST_DEVS"), *e;
+	char item[64];
+
+	if (!s || !*s) {
+		emit("Bail out! DAXTEST_DEVS is not set (e.g. pmem0:ext4,pmem1:ext2)");
+		return -1;
+	}
+	while (*s && ndevs < (int)(sizeof(devs) / sizeof(devs[0]))) {
+		struct dev *d = &devs[ndevs];
+		char *colon;
+
+		e = strchrnul(s, ',');
+		snprintf(item, sizeof(item), "%.*s", (int)(e - s), s);
+		colon = strchr(item, ':');
+		if (!colon || colon - item > 10) {
+			emit("Bail out! bad DAXTEST_DEVS entry '%s' (want pmemN:fs)", item);
+			return -1;
+		}
+		*colon = 0;
+		snprintf(d->name, sizeof(d->name), "%.15s", item);
+		snprintf(d->fs, sizeof(d->fs), "%.7s", colon + 1);
+		snprintf(d->path, sizeof(d->path), "/dev/%.15s", item);
+		snprintf(d->mnt, sizeof(d->mnt), "/mnt/%.15s", item);
+		if (strcmp(d->fs, "ext4") && strcmp(d->fs, "ext2") && strcmp(d->fs, "xfs")) {
+			emit("Bail out! unknown file system '%s' in DAXTEST_DEVS", d->fs);
+			return -1;
+		}
+		ndevs++;
+		s = *e ? e + 1 : e;
+	}
+	if (strcmp(mode, "dax") && strcmp(mode, "nodax")) {
+		emit("Bail out! DAXTEST_MODE must be dax or nodax, not '%s'", mode);
+		return -1;
+	}
+	s = getenv("DAXTEST_SEED");
+	seed = s && *s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)(now() * 1e6);
+	s = getenv("DAXTEST_OPS");
+	if (s && *s)
+		fsx_ops = strtol(s, NULL, 0);
+	if (fsx_ops < 1) {
+		emit("Bail out! DAXTEST_OPS must be at least 1");
+		return -1;
+	}
+	return 0;
+}
+
+static void setup_mounts(void)
+{
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("tracefs", TRACING, "tracefs", 0, NULL);
+}
+
+static void setup_output(void)
+{
+	int fd;
+
+	/* No /dev/console in the initramfs: take it from devtmpfs. */
+	if (fcntl(1, F_GETFD) < 0) {
+		fd = open("/dev/console", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	/* Without this, /dev/kmsg drops all but 10 lines every 5 seconds. */
+	write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
+	/* Show the KTAP (level 5) on the console whatever "quiet" said. */
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 7);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd >= 0) {
+		out_fd = fd;
+		out_is_kmsg = 1;
+	}
+}
+
+typedef int (*dev_test)(struct dev *d);
+struct test {
+	dev_test fn;
+	const char *what;	/* %s is the mount option where it matters */
+};
+
+static const struct test dax_tests[] = {
+	{ t_dev_dax, "block device with DAX (queue/dax is 1)" },
+	{ t_mount_dax, "mount -o %s, and /proc/mounts keeps it" },
+	{ t_statx_dax, "statx() reports STATX_ATTR_DAX" },
+	{ t_write_files, "write() files of 1, 4095, 4096, 1 MiB+1, 16 MiB bytes read back" },
+	{ t_mmap_files, "shared mmap + msync files of 1, 4095, 4096, 1 MiB+1, 16 MiB bytes read back" },
+	{ t_msync_flush, "msync of dirty DAX pages calls " PROFILED_FN "()" },
+	{ t_private_cow, "MAP_PRIVATE writes are copied, the file stays unchanged" },
+	{ t_remount, "files read back intact after unmount and remount" },
+	{ t_page_cache, "mmap read of 16 MiB: page cache grows with DAX off, not with DAX" },
+	{ t_fsx, "fsx" },
+};
+
+static const struct test nodax_tests[] = {
+	{ t_dev_nodax, "block device without DAX (queue/dax is 0, pmem says so)" },
+	{ t_mount_dax_refused, "mount -o %s" },
+	{ t_default_roundtrip, "default mount: files round-trip across a remount" },
+};
+
+static void test_name(char *buf, size_t size, const struct test *t, const struct dev *d)
+{
+	int n = snprintf(buf, size, "%s on %s: ", d->fs, d->name);
+
+	if (t->fn == t_mount_dax_refused)
+		snprintf(buf + n, size - n, !strcmp(d->fs, "ext4")
+			 ? "mount -o %s is refused (\"DAX unsupported by block device\")"
+			 : "mount -o %s works with DAX off and a warning", mount_opts(d, MNT_DAX));
+	else if (t->fn == t_fsx)
+		snprintf(buf + n, size - n, "fsx: %ld random read/write/mmap/truncate ops (seed %" PRIu64 ") match the model",
+			 fsx_ops, seed);
+	else if (t->fn == t_dev_dax || t->fn == t_dev_nodax)
+		snprintf(buf, size, "%.15s: %.120s, holds %.7s", d->name, t->what, d->fs);
+	else
+		snprintf(buf + n, size - n, t->what, mount_opts(d, MNT_DAX));
+}
+
+static int run_tests(int dax)
+{
+	const struct test *tests = dax ? dax_tests : nodax_tests;
+	int ntests = dax ? sizeof(dax_tests) / sizeof(dax_tests[0])
+			 : sizeof(nodax_tests) / sizeof(nodax_tests[0]);
+	int i, k, wrapped;
+
+	emit("1..%d", ndevs * ntests + 1);
+	if (!dax)
+		boot_log = klog_all(&wrapped);
+	expect_buf = malloc(BIG);
+	read_buf = malloc(BIG);
+	if (!expect_buf || !read_buf) {
+		emit("Bail out! out of memory");
+		return 1;
+	}
+	for (k = 0; k < ndevs; k++)
+		for (i = 0; i < ntests; i++) {
+			char name[200];
+
+			test_name(name, sizeof(name), &tests[i], &devs[k]);
+			begin("%s", name);
+			report(tests[i].fn(&devs[k]));
+		}
+	for (k = 0; k < ndevs; k++)
+		do_umount(&devs[k]);
+	begin("kernel log is free of warnings, BUGs, oopses and bad page reports");
+	report(t_kernel_log());
+	diag("dax-test: pass:%d fail:%d skip:%d", npass, nfail, nskip);
+	return nfail ? 1 : 0;
+}
+
+int main(void)
+{
+	const char *mode;
+	int status = 0;
+	pid_t pid;
+
+	setup_mounts();
+	setup_output();
+	pagesz = sysconf(_SC_PAGESIZE);
+	prog = mmap(NULL, sizeof(*prog), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	emit("KTAP version 1");
+	mode = getenv("DAXTEST_MODE");
+	if (prog == MAP_FAILED)
+		emit("Bail out! mmap: %s", strerror(errno));
+	else if (parse_plan(mode ? mode : "(unset)") == 0) {
+		diag("dax-test: mode %s, devices %s, seed %" PRIu64 ", fsx ops %ld",
+		     mode, getenv("DAXTEST_DEVS"), seed, fsx_ops);
+		/*
+		 * The tests run in a child: a fault in a DAX mapping kills it
+		 * with SIGBUS or SIGSEGV, and PID 1 reports which test died
+		 * (init itself cannot be killed, the kernel would panic).
+		 */
+		pid = fork();
+		if (pid == 0)
+			_exit(run_tests(!strcmp(mode, "dax")));
+		if (pid < 0 || waitpid(pid, &status, 0) < 0)
+			emit("Bail out! fork/wait: %s", strerror(errno));
+		else if (WIFSIGNALED(status)) {
+			if (prog->n && !prog->reported)
+				emit("not ok %d %s # killed by signal %d (%s)", prog->n, prog->name,
+				     WTERMSIG(status), strsignal(WTERMSIG(status)));
+			emit("Bail out! the test program died");
+		}
+	}
+	sync();
+	reboot(RB_POWER_OFF);
+	emit("# reboot(RB_POWER_OFF): %s", strerror(errno));
+	for (;;)
+		pause();
+}
