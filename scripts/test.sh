@@ -16,10 +16,14 @@ OUT=${O:-$BUILD/out}
 groups=${*:-lint apply bad-input compile kunit kunit-qemu qemu maintainers}
 
 # Tests that look at the series applied use the git am tree: (re)make it
-# unless it was made from the patches/ we have now.  If that fails, the
-# tests that need it fail and the apply tests say why.
+# unless it was made from the patches/ we have now and its HEAD is still
+# the tree recorded then.  (The bad-input tests apply a corrupted series
+# on the same branch name in another worktree, which moves this one's
+# HEAD back by a patch.)  If that fails, the tests that need it fail and
+# the apply tests say why.
 ensure_applied() {
-	[ "$(cat "$TREES/git-am.series" 2>/dev/null)" = "$(series_hash $P)" ] ||
+	[ "$(cat "$TREES/git-am.series" 2>/dev/null)" = "$(series_hash $P)" ] &&
+		[ "$(git -C "$TREES/git-am" rev-parse -q --verify 'HEAD^{tree}' 2>/dev/null)" = "$(cat "$TREES/git-am.tree" 2>/dev/null)" ] ||
 		$S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
 }
 
