@@ -28,6 +28,28 @@ need_tools() {
 # with the test's last output line as the reason.
 SKIP=77
 
+# expect_failure LOG PATTERN CMD...: the "fails before the series" half
+# of a test.  CMD must exit 2 (a build or test failure) with a line
+# matching the extended regex PATTERN in its output, which is shown and
+# kept in LOG.  Returns 0 if so; 2 if CMD passed or failed for another
+# reason; CMD's own code for a skip (77), missing tool (1) or timeout.
+expect_failure() {
+	local log=$1 pattern=$2 rc
+	shift 2
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	case $rc in
+	0) echo "error: ${1##*/} passed where it must fail: it cannot detect what it checks"; return 2 ;;
+	2) ;;
+	"$SKIP" | 1 | 124) return $rc ;;
+	*) echo "error: ${1##*/} exited $rc, not 2 (log: $log)"; return 2 ;;
+	esac
+	grep -Eq -- "$pattern" "$log" && return 0
+	echo "error: ${1##*/} failed, but not with /$pattern/ (log: $log)"
+	return 2
+}
+
 # ---- TAP runner -----------------------------------------------------
 # tap_run NAME REPRO CMD...: run CMD with its output in a log; print
 # "ok N - NAME", "ok N - NAME # SKIP reason" or "not ok N - NAME # reason"

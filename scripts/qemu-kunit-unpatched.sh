@@ -19,22 +19,12 @@ shift 3
 	die_usage "error: $tree has include/linux/cache_aliasing.h: it is not the unpatched base"
 
 mkdir -p "$(dirname "$out")"
-"$here/kunit-kernel.sh" "$tree" "$out" "$@" >"$out.config-check.log" 2>&1
-rc=$?
-[ $rc -eq "$SKIP" ] && { tail -n 1 "$out.config-check.log"; exit "$SKIP"; }
-grep '^error:' "$out.config-check.log"
-[ $rc -eq 2 ] || { echo "error: kunit-kernel.sh exited $rc on the base, expected 2 (log: $out.config-check.log)"; exit 2; }
-grep -q 'asks for CONFIG_DAX_CACHE_ALIASING_KUNIT_TEST=y' "$out.config-check.log" ||
-	{ echo "error: the config check did not name CONFIG_DAX_CACHE_ALIASING_KUNIT_TEST (log: $out.config-check.log)"; exit 2; }
+expect_failure "$out.config-check.log" 'asks for CONFIG_DAX_CACHE_ALIASING_KUNIT_TEST=y' \
+	"$here/kunit-kernel.sh" "$tree" "$out" "$@" || exit
 echo "base: the config check refuses the kernel: DAX_CACHE_ALIASING_KUNIT_TEST dropped"
 
 KEEP_DROPPED=1 "$here/kunit-kernel.sh" "$tree" "$out" "$@" >"$out.build.log" 2>&1 ||
 	{ tail -n 5 "$out.build.log"; echo "error: the base kernel did not build (log: $out.build.log)"; exit 2; }
-"$here/qemu-kunit.sh" "$scenario" "$out" >"$out.boot.log" 2>&1
-rc=$?
-[ $rc -eq "$SKIP" ] && { tail -n 1 "$out.boot.log"; exit "$SKIP"; }
-grep '^error:' "$out.boot.log"
-[ $rc -eq 2 ] || { echo "error: qemu-kunit.sh exited $rc on the base kernel, expected 2 (log: $out.boot.log)"; exit 2; }
-grep -q '^error: suite dax-cache-aliasing did not run' "$out.boot.log" ||
-	{ echo "error: the boot failed, but not because the suite is missing (log: $out.boot.log)"; exit 2; }
+expect_failure "$out.boot.log" '^error: suite dax-cache-aliasing did not run' \
+	"$here/qemu-kunit.sh" "$scenario" "$out" || exit
 echo "base: the kernel boots on $scenario and qemu-kunit.sh fails: the suite did not run"
