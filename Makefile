@@ -32,10 +32,15 @@ V     ?= 0
 DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 	python3 python3-ply python3-git xz-utils quilt b4 ccache shellcheck
 
+# make randconfig-dax: N random DAX configurations per cell (ARMv7 LPAE,
+# x86_64); SEED replays a run (default: a new one, printed first).
+N    ?= 2
+SEED ?= $(shell date +%s)
+
 export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
 
 .PHONY: help deps kernel apply import export checkpatch compile kunit kunit-qemu qemu \
-	matrix-doc test demo clean distclean
+	bisect randconfig-dax matrix-doc test test-full demo clean distclean
 
 help:
 	@echo 'Set-up: make demo (the main job), make test (the tests).'
@@ -53,6 +58,9 @@ help:
 	@echo '  test        every test, TAP output, closing "N passed, N failed, N skipped"'
 	@echo '  kunit-qemu  boot the suite built into ARMv6+v7 (raspi0, virt) and ARMv5 kernels in QEMU'
 	@echo '  qemu        boot ARMv7 LPAE guests in QEMU: fs DAX on pmem, and pmem that refuses DAX'
+	@echo '  bisect      build every prefix of the series, 4 configs x DAX on/off (~1 h cold, 15 min warm)'
+	@echo '  randconfig-dax  N= SEED=: N random DAX configs per cell (ARMv7 LPAE, x86_64), built'
+	@echo '  test-full   make test, plus bisect and 5 random DAX configs per cell'
 	@echo '  demo        build the ARMv7 LPAE kernel, boot it in QEMU, show DAX working on pmem'
 	@echo '  clean       remove worktrees and build outputs (keeps the kernel source)'
 	@echo '  distclean   remove build/ entirely'
@@ -103,12 +111,21 @@ matrix-doc:
 test: kernel
 	@scripts/test.sh
 
+test-full: kernel
+	@TEST_FULL=1 RANDCONFIG_N=5 scripts/test.sh
+
+bisect: kernel
+	@scripts/bisect.sh patches $(SRC) $(BUILD)/bisect
+
+randconfig-dax: kernel
+	@scripts/randconfig-dax.sh $(N) $(SEED) patches $(SRC) $(BUILD)/randconfig
+
 demo: kernel
 	@scripts/demo.sh
 
 clean:
 	-git -C $(SRC) worktree remove --force $(TREES)/git-am 2>/dev/null
-	rm -rf $(TREES) $(O)
+	rm -rf $(TREES) $(O) $(BUILD)/bisect $(BUILD)/randconfig
 	-git -C $(SRC) worktree prune 2>/dev/null
 
 distclean:

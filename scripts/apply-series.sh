@@ -32,7 +32,7 @@ record() {
 case $method in
 git-am)
 	prep_tree git-am
-	"$here/series-import.sh" "$pdir" "$trees/git-am" apply-git-am || exit 2
+	"$here/series-import.sh" "$pdir" "$trees/git-am" "$(applied_branch "$trees")" || exit 2
 	record git-am "$(git -C "$trees/git-am" rev-parse "HEAD^{tree}")"
 	;;
 b4)

@@ -59,6 +59,7 @@ tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
 # Failures by kind, for the exit code: real failures, timeouts (124),
 # usage errors or missing tools (1).
 tap_real=0 tap_timeout=0 tap_tool=0
+tap_failures=()
 : "${TAP_LOGDIR:=$(mktemp -d /tmp/tap.XXXXXX)}"
 
 tap_run() {
@@ -91,6 +92,7 @@ tap_run() {
 		echo "not ok $tap_n - $name # ${why:-exit $rc}"
 		tail -n 20 "$log" | sed 's/^/#   /'
 		echo "#   reproduce: $repro"
+		tap_failures+=("$tap_n - $name" "$repro")
 		;;
 	esac
 	if [ $(($(date +%s) - t0)) -ge 10 ]; then
@@ -107,6 +109,13 @@ tap_comment() {
 # 2 if a build or test failed; otherwise 124 if a test timed out, 1 if
 # one lacked a tool or was called wrongly.
 tap_finish() {
+	local f
+	# Long runs: the tail of the output (what a wrapping test or a CI
+	# log shows) names every failure and its reproducer again.
+	for ((f = 0; f < ${#tap_failures[@]}; f += 2)); do
+		tap_comment "FAILED: ${tap_failures[f]}"
+		tap_comment "  reproduce: ${tap_failures[f + 1]}"
+	done
 	echo "1..$tap_n"
 	echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
 	[ "$tap_real" -eq 0 ] || exit 2
@@ -123,6 +132,14 @@ series_patches() {
 # A hash of what patches/ holds: the series file and every patch.
 series_hash() {
 	cat "$1/series" "$1"/*.patch 2>/dev/null | sha1sum | cut -d' ' -f1
+}
+
+# applied_branch TREES: the branch that apply-series.sh's git am tree
+# under TREES is on.  One per TREES folder, so that two sets of trees of
+# the same repository (the bad-input tests', a second checkout's) never
+# move each other's HEAD.
+applied_branch() {
+	echo "apply-git-am-$(realpath -m "$1" | sha1sum | cut -c1-8)"
 }
 
 # base_worktree SRC DIR: DIR becomes a clean checkout of tag base of the

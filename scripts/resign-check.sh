@@ -3,16 +3,17 @@
 # keep every patch's sign-off matching its From:.  Exports the imported
 # series to a scratch folder; patches/ is not touched.
 #
-# usage: resign-check.sh SRC OLD_IDENTITY NAME VERSION
+# usage: resign-check.sh SRC TREES OLD_IDENTITY NAME VERSION
+#   TREES: where apply-series.sh made its git am tree
 set -u
 . "$(dirname "$0")/lib.sh"
-[ $# -eq 4 ] || die_usage "usage: $0 SRC OLD_IDENTITY NAME VERSION"
+[ $# -eq 5 ] || die_usage "usage: $0 SRC TREES OLD_IDENTITY NAME VERSION"
 here=$(cd "$(dirname "$0")" && pwd)
-src=$1 old=$2
+src=$1 trees=$2 old=$3
 new="Jane Sender <jane@example.net>"
 out=$(mktemp -d /tmp/resign.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-python3 "$here/series.py" export "$src" apply-git-am "$out" "$3" "$4" --signer "$new" --old "$old" || exit 2
+python3 "$here/series.py" export "$src" "$(applied_branch "$trees")" "$out" "$4" "$5" --signer "$new" --old "$old" || exit 2
 if grep -l -F "$old" "$out"/*.patch; then
 	echo "error: the old identity '$old' survives re-signing in the files above"
 	exit 2

@@ -10,12 +10,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 pdir=$1 src=$2 trees=$3
 tree=$trees/git-am
 # The git-am apply test leaves the imported series on this branch.
-if ! git -C "$tree" rev-parse -q --verify apply-git-am >/dev/null; then
+branch=$(applied_branch "$trees")
+if ! git -C "$tree" rev-parse -q --verify "$branch" >/dev/null; then
 	"$here/apply-series.sh" "$pdir" "$src" "$trees" git-am || exit 2
 fi
 out=$(mktemp -d /tmp/roundtrip.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-python3 "$here/series.py" export "$src" apply-git-am "$out" "$4" "$5" || exit 2
+python3 "$here/series.py" export "$src" "$branch" "$out" "$4" "$5" || exit 2
 diff -ru "$pdir" "$out" | head -n 40
 diff -rq "$pdir" "$out" >/dev/null || { echo "error: export after import differs from patches/ (diff -ru $pdir <export>)"; exit 2; }
 echo "roundtrip: $(ls "$out" | wc -l) files identical"

@@ -3,9 +3,10 @@
 # skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
 # (make test), which provides the environment below.
 #
-# usage: test.sh [GROUP...]   groups: lint apply bad-input compile kunit
-#                             kunit-qemu qemu maintainers
-#                             (default: all, in that order)
+# usage: test.sh [GROUP...]   groups: lint apply bad-input compile daxn
+#                             kunit kunit-qemu qemu randconfig maintainers
+#                             (default: all, in that order), and bisect
+#                             (default only with TEST_FULL=1)
 set -u
 . "$(dirname "$0")/lib.sh"
 : "${SRC:?}" "${PATCH_IDENTITY:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
@@ -13,13 +14,14 @@ cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
-groups=${*:-lint apply bad-input compile kunit kunit-qemu qemu maintainers}
+all_groups="lint apply bad-input compile daxn kunit kunit-qemu qemu randconfig maintainers"
+# make test-full adds the walk over every prefix of the series.
+[ -n "${TEST_FULL:-}" ] && all_groups="$all_groups bisect"
+groups=${*:-$all_groups}
 
 # Tests that look at the series applied use the git am tree: (re)make it
 # unless it was made from the patches/ we have now and its HEAD is still
-# the tree recorded then.  (The bad-input tests apply a corrupted series
-# on the same branch name in another worktree, which moves this one's
-# HEAD back by a patch.)  If that fails, the tests that need it fail and
+# the tree recorded then.  If that fails, the tests that need it fail and
 # the apply tests say why.
 ensure_applied() {
 	[ "$(cat "$TREES/git-am.series" 2>/dev/null)" = "$(series_hash $P)" ] &&
@@ -71,8 +73,8 @@ for g in $groups; do
 			$S/apply-series.sh $P "$SRC" "$TREES" compare
 		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC $TREES $SERIES_NAME $SERIES_VERSION" \
 			$S/roundtrip.sh $P "$SRC" "$TREES" "$SERIES_NAME" "$SERIES_VERSION"
-		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
-			$S/resign-check.sh "$SRC" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
+		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC $TREES '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
+			$S/resign-check.sh "$SRC" "$TREES" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
 	bad-input)
 		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base unknown-version; do
@@ -179,8 +181,46 @@ for g in $groups; do
 			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \
 			$S/qemu-config-refused.sh "$TREES/base" "$Q/base" FS_DAX "$F"
 		;;
+	daxn)
+		# The CONFIG_DAX=n stubs, on x86_64 defconfig with DAX off; and
+		# the same probe must fail on the unpatched base.
+		if [ -n "${ARCH:-}" ] && [ "$ARCH" != x86 ]; then
+			tap_comment "daxn: an x86_64 build, nothing to do for ARCH=$ARCH"
+			continue
+		fi
+		ensure_applied
+		tap_run "DAX=n stubs: probe-daxn builds (x86_64, DAX off)" "$S/daxn-probe.sh $TREES/git-am $OUT/daxn" \
+			$S/daxn-probe.sh "$TREES/git-am" "$OUT/daxn"
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
+		tap_run "DAX=n stubs: probe-daxn fails on the unpatched base" "$S/daxn-probe.sh $TREES/base $OUT/daxn-base expect-fail" \
+			$S/daxn-probe.sh "$TREES/base" "$OUT/daxn-base" expect-fail
+		;;
+	randconfig)
+		# RANDCONFIG_N random configurations per cell: 1 fits the CI
+		# budget, make test-full runs 5.  The default seed follows
+		# patches/: a failure replays until the series changes.
+		if [ -n "${ARCH:-}" ] && [ "$ARCH" != x86 ] && [ "$ARCH" != arm ]; then
+			tap_comment "randconfig: ARMv7 LPAE and x86_64 cells, nothing to do for ARCH=$ARCH"
+			continue
+		fi
+		rn=${RANDCONFIG_N:-1} seed=${RANDCONFIG_SEED:-$(series_hash $P | cut -c1-8)}
+		TAP_TIMEOUT=$((rn * ${TAP_TIMEOUT:-1800})) tap_run "randconfig-dax: $rn configuration(s) per cell, seed $seed" \
+			"$S/randconfig-dax.sh $rn $seed $P $SRC $BUILD/randconfig" \
+			$S/randconfig-dax.sh "$rn" "$seed" $P "$SRC" "$BUILD/randconfig"
+		;;
+	bisect)
+		# Every prefix builds (a cold walk takes about an hour: make
+		# test-full only, with a longer time limit), and the walk does
+		# fail where it should.
+		TAP_TIMEOUT=${BISECT_TIMEOUT:-10800} tap_run "bisect: every prefix of the series builds (4 configs x DAX on/off)" \
+			"$S/bisect.sh $P $SRC $BUILD/bisect" $S/bisect.sh $P "$SRC" "$BUILD/bisect"
+		for k in new-warning stub-removed fs-dax-lost; do
+			tap_run "bisect fails at a bad patch: $k" "$S/bisect-selftest.sh $k $P $SRC $BUILD/bisect" \
+				$S/bisect-selftest.sh $k $P "$SRC" "$BUILD/bisect"
+		done
+		;;
 	*)
-		echo "usage: $0 [lint apply bad-input compile kunit kunit-qemu qemu maintainers]" >&2
+		echo "usage: $0 [GROUP...]: groups $all_groups bisect" >&2
 		exit 1
 		;;
 	esac
