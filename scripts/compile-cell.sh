@@ -48,23 +48,14 @@ kmake() {
 progress "$cell: $defconfig + $fragments"
 kmake -s "$defconfig" || { echo "error: make $defconfig failed"; exit 2; }
 frags=()
-for f in ${fragments//,/ }; do
-	if [ -f "$top/configs/fragments/$f.config" ]; then
-		frags+=("$top/configs/fragments/$f.config")
-	else
-		frags+=("$top/configs/$f.config")
-	fi
-done
+for f in ${fragments//,/ }; do frags+=("$(fragment_path "$f")"); done
 if [ ${#frags[@]} -gt 0 ]; then
 	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}") >/dev/null ||
 		{ echo "error: merge_config.sh failed"; exit 2; }
 	kmake -s olddefconfig || { echo "error: make olddefconfig failed"; exit 2; }
 	"$here/config-check.sh" "$out/.config" "${frags[@]}" || exit 2
 fi
-for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX FS_DAX_LIMITED; do
-	printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$out/.config" | grep . || echo n)"
-done
-echo
+dax_config_summary "$out/.config"
 
 kmake -s prepare >"$out/prepare.log" 2>&1 || { tail -n 20 "$out/prepare.log"; echo "error: make prepare failed"; exit 2; }
 

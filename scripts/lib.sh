@@ -155,3 +155,67 @@ base_worktree() {
 		git -C "$src" worktree add -q -f --detach "$dir" base
 	fi || { echo "error: cannot check out base in $dir" >&2; return 2; }
 }
+
+# ---- kernel builds of the arch matrix ------------------------------
+# kernel_cc CROSS: the C compiler the kernel's Makefile picks for
+# CROSS_COMPILE=CROSS and the kernel's LLVM= (1, -SUFFIX such as -19, or
+# a PREFIX/ directory), so that ccache can be put in front of the same one.
+kernel_cc() {
+	case ${LLVM:-} in
+	"") echo "${1}gcc" ;;
+	*/) echo "${LLVM}clang" ;;
+	-*) echo "clang$LLVM" ;;
+	*) echo clang ;;
+	esac
+}
+
+# fragment_path NAME: configs/fragments/NAME.config, or configs/NAME.config
+# for the fragments offered to distro builders.
+fragment_path() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	if [ -f "$top/configs/fragments/$1.config" ]; then
+		echo "$top/configs/fragments/$1.config"
+	else
+		echo "$top/configs/$1.config"
+	fi
+}
+
+# dax_config_summary DOTCONFIG: the symbols the series decides, as
+# "SYM=value ..." (n when unset), in the order the reports use.
+dax_config_summary() {
+	local sym
+	for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX FS_DAX_LIMITED LIBNVDIMM; do
+		printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$1" | grep . || echo n)"
+	done
+	echo
+}
+
+# matrix_row ARCH: ARCH's row of arch-matrix/matrix-cells.tsv, fields
+# after the first separated by the unit separator (a tab would let read
+# merge empty fields) and "-" printed as empty; nothing if no such row.
+# Read it with: IFS=$'\x1f' read -r packages cross llvm config fragments
+# expect objects skip < <(matrix_row ARCH)
+matrix_row() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	awk -F'\t' -v a="$1" 'NR > 1 && $1 == a {
+		for (i = 2; i <= NF; i++) printf "%s%s", ($i == "-" ? "" : $i), (i < NF ? "\037" : "\n")
+	}' "$top/arch-matrix/matrix-cells.tsv"
+}
+
+# tree_mirror SRC DEST: DEST becomes a copy of the kernel tree SRC made of
+# hard links (two seconds, no space), unless it is one of SRC as it is now
+# already.  A build directory made inside it (DEST/o-NAME) sees the source
+# as "..": the compiler command lines of two mirrors are then the same,
+# and ccache hands one tree's objects to the other wherever the sources
+# agree (git replaces files rather than writing into them, so SRC moving
+# on never changes DEST).
+tree_mirror() {
+	local src=$1 dest=$2 id
+	id=$(git -C "$src" rev-parse -q --verify 'HEAD^{tree}' 2>/dev/null)-$(git -C "$src" status --porcelain 2>/dev/null | sha1sum | cut -c1-12)
+	[ "$(cat "$dest.id" 2>/dev/null)" = "$id" ] && [ -d "$dest" ] && return 0
+	rm -rf "$dest" "$dest.id"
+	mkdir -p "$(dirname "$dest")"
+	cp -al "$src" "$dest" && rm -rf "$dest/.git" && echo "$id" >"$dest.id"
+}

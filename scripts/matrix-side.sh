@@ -1,0 +1,128 @@
+#!/bin/bash
+# Build one tree for one cell of the arch matrix
+# (arch-matrix/matrix-cells.tsv), everything with W=1: the row's config
+# and fragments, make prepare, then what the final configuration has of
+# drivers/dax/, fs/dax.o (FS_DAX), drivers/nvdimm/ (LIBNVDIMM) and the
+# row's extra objects.  For the series (patched) every requested symbol
+# must land (config-check.sh) and the probe must give the row's answer.
+# The base is configured from the same data but only built, for
+# comparison: it keeps whatever its own Kconfig allows.
+#
+# usage: matrix-side.sh ARCH TREE OUTDIR patched|base
+# writes OUTDIR/summary (the DAX symbols), OUTDIR/targets (what it
+# built), OUTDIR/seconds ("phase milliseconds" lines) and OUTDIR/*.log
+# exit: 0 built, 1 usage, 2 a build or check failed (the last line says why)
+set -u
+. "$(dirname "$0")/lib.sh"
+usage="usage: $0 ARCH TREE OUTDIR patched|base"
+[ $# -eq 4 ] || die_usage "$usage"
+case $4 in patched | base) ;; *) die_usage "$usage" ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
+arch=$1 tree=$(realpath "$2") side=$4
+IFS=$'\x1f' read -r _ m_cross m_llvm m_config m_fragments m_expect m_objects _ < <(matrix_row "$arch") ||
+	die_usage "error: no row '$arch' in arch-matrix/matrix-cells.tsv"
+mkdir -p "$3" && out=$(realpath "$3")
+export LLVM=$m_llvm
+cc=$(kernel_cc "$m_cross")
+need_tools make ccache "$cc"
+export CCACHE_DIR=${CCACHE_DIR:-$(dirname "$here")/build/ccache}
+
+# Niced, two jobs: other engineers build on this machine.  Host tools go
+# through ccache as well: every build directory makes its own (fixdep,
+# conf, modpost, objtool), and they are much of a warm cell's time.
+# W=1 everywhere, so that no object is rebuilt for a change of flags.
+# KCFLAGS=-Wno-error: defconfigs with CONFIG_WERROR (x86_64) would make
+# the base's own W=1 warnings fatal; matrix-compare.py judges warnings.
+# /usr/bin first: the kernel's python helpers want Debian's python3.
+km() {
+	LANG=C LC_ALL=C PATH=/usr/bin:$PATH nice -n 10 make -C "$tree" O="$out" ARCH="$arch" \
+		CROSS_COMPILE="$m_cross" ${LLVM:+LLVM=$LLVM} CC="ccache $cc" HOSTCC="ccache gcc" \
+		W=1 KCFLAGS="${KCFLAGS:-} -Wno-error" V="${V:-0}" -j"${JOBS:-2}" "$@"
+}
+# phase NAME LOG CMD...: run CMD with its output in OUTDIR/LOG and note
+# how long it took; on failure show the errors and name the log.
+phase() {
+	local name=$1 log=$out/$2 t0 rc
+	shift 2
+	t0=$(date +%s%N)
+	"$@" >"$log" 2>&1
+	rc=$?
+	echo "$name $((($(date +%s%N) - t0) / 1000000))" >>"$out/seconds"
+	[ $rc -eq 0 ] && return 0
+	grep -E 'error|Error' "$log" | head -n 5
+	echo "error: $side: $name failed (log: $log)"
+	exit 2
+}
+has() {
+	grep -Eq "^CONFIG_$1=[ym]" "$out/.config"
+}
+
+configure() {
+	km -s "$m_config" || return
+	if [ ${#frags[@]} -gt 0 ]; then
+		(cd "$out" && ARCH=$arch CROSS_COMPILE=$m_cross "$tree/scripts/kconfig/merge_config.sh" \
+			-m -O "$out" "$out/.config" "${frags[@]}") || return
+	fi
+	km -s olddefconfig
+}
+
+rm -f "$out/seconds"
+frags=()
+for f in ${m_fragments//,/ }; do frags+=("$(fragment_path "$f")"); done
+progress "$arch $side: $m_config + ${m_fragments:-no fragments}"
+# Configuring is a third of a warm build: skip it when nothing it reads
+# has changed (the row, the fragments, the compiler, the tree's Kconfig
+# files and defconfigs).
+stamp=$( { matrix_row "$arch"; cat "${frags[@]}"; "$cc" --version; echo "$side";
+	cd "$tree" && find . -name 'Kconfig*' -o -path "./arch/$arch/configs/*" -o -path "./arch/$arch/Makefile" |
+		LC_ALL=C sort | xargs cat; } 2>&1 | sha1sum)
+if [ -f "$out/.config" ] && [ "$(cat "$out/config.stamp" 2>/dev/null)" = "$stamp" ]; then
+	echo "configure 0" >>"$out/seconds"
+else
+	rm -f "$out/config.stamp"
+	phase configure configure.log configure
+	echo "$stamp" >"$out/config.stamp"
+fi
+if [ "$side" = patched ] && [ ${#frags[@]} -gt 0 ]; then
+	"$here/config-check.sh" "$out/.config" "${frags[@]}" || exit 2
+fi
+dax_config_summary "$out/.config" | tee "$out/summary"
+phase prepare prepare.log km prepare
+
+if [ "$side" = patched ]; then
+	case $m_expect in
+	false) expect=0 ;; true) expect=1 ;; runtime) expect=2 ;;
+	*) die_usage "error: $arch: expect must be false, true or runtime" ;;
+	esac
+	# External objects are built in their own directory (6.1 has no
+	# MO=): build a copy, not the project's source.
+	rm -rf "$out/probe" && cp -r "$here/probe" "$out/probe"
+	phase probe probe.log km M="$out/probe" PROBE_EXPECT=$expect cache_aliasing_probe.o
+	echo "probe: cache_is_aliasing() is $m_expect, as expected"
+fi
+
+# What the configuration has of what the series changes.  A single
+# object target is compiled whatever the configuration says, hence the
+# checks; an extra object is SYMBOL:path.o, and only exists on a side
+# whose tree has its source.
+targets=()
+has DAX && targets+=(drivers/dax/)
+has FS_DAX && targets+=(fs/dax.o)
+has LIBNVDIMM && targets+=(drivers/nvdimm/)
+for o in ${m_objects//,/ }; do
+	obj=${o#*:}
+	has "${o%%:*}" && [ -f "$tree/${obj%.o}.c" ] && targets+=("$obj")
+done
+printf '%s\n' "${targets[@]}" >"$out/targets"
+# Rebuild the objects every time (ccache makes it cheap and replays the
+# compiler's messages): the W=1 comparison needs every warning, not only
+# those of the files that changed since the last run.
+for t in "${targets[@]}"; do
+	case $t in
+	*/) [ -d "$out/$t" ] && find "$out/$t" -name '*.o' -delete ;;
+	*) rm -f "$out/$t" ;;
+	esac
+done
+[ ${#targets[@]} -gt 0 ] || { echo "error: $side: the configuration builds none of drivers/dax/, fs/dax.o, drivers/nvdimm/"; exit 2; }
+phase objects objects.log km "${targets[@]}"
+echo "$side: built ${targets[*]}"
