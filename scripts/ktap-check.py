@@ -2,16 +2,20 @@
 """Check one KUnit suite in a kernel console log, and the answer it gives.
 
 usage: ktap-check.py LOG --suite NAME --aliasing true|false --cache KIND
-                     [--min-cases N] [--result FILE]
+                     [--min-cases N] [--allow-skip CASE]... [--result FILE]
 
 Passes (exit 0) only if all of these hold:
   - the suite ran: its "# Subtest:" header, a plan, as many case results
-    as the plan announces, every case "ok" (a SKIP is not a pass here),
-    and the suite's own result line "ok";
+    as the plan announces, every case "ok" (a SKIP is not a pass here,
+    except for the cases named by --allow-skip), and the suite's own
+    result line "ok";
   - the suite printed its answer, "cache_is_aliasing() = true|false",
     and it is the expected one (--aliasing);
-  - the kernel's "CPU: KIND data cache" line names the expected KIND and
-    agrees with the answer (VIVT and "VIPT aliasing" alias, nothing else);
+  - the kernel's data cache line names the expected KIND and agrees with
+    the answer: on ARM "CPU: KIND data cache" (VIVT and "VIPT aliasing"
+    alias, nothing else); on MIPS "Primary data cache 32kB, 4-way, KIND,
+    linesize ..." (KIND "VIPT, cache aliases" aliases, "VIPT, no aliases"
+    and the PIPT kinds do not);
   - the kernel did not oops or panic.
 Otherwise exit 2, one "error:" line per broken rule; exit 1 on bad usage.
 --result writes what was seen as shell-sourceable KEY=value lines.
@@ -24,14 +28,20 @@ import re
 import shlex
 import sys
 
-# The kernel's words for data caches that alias (arch/arm/kernel/setup.c).
-ALIASING_KINDS = ("VIVT", "VIPT aliasing")
+# The kernel's words for data caches that alias (arch/arm/kernel/setup.c,
+# arch/mips/mm/c-r4k.c).
+ALIASING_KINDS = ("VIVT", "VIPT aliasing", "VIPT, cache aliases", "PIPT, cache aliases")
 
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 RESULT = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(.*))?$")
 PLAN = re.compile(r"^1\.\.(\d+)$")
 ANSWER = re.compile(r"cache_is_aliasing\(\) = (true|false)\b")
-CPU_CACHE = re.compile(r"^CPU: (.+?) data cache")
+# The kernel's data cache line, per architecture: (pattern, how to quote it).
+CACHE_LINES = (
+    (re.compile(r"^CPU: (.+?) data cache"), "CPU: {} data cache"),
+    (re.compile(r"^Primary data cache \d+kB, [^,]+, ([VP]IPT, (?:cache|no) aliases)"),
+     "Primary data cache ..., {}"),
+)
 CRASH = re.compile(r"(Kernel panic|Internal error: Oops|Unable to handle kernel|BUG: |Oops)")
 
 
@@ -81,6 +91,8 @@ def main():
     ap.add_argument("--aliasing", required=True, choices=("true", "false"))
     ap.add_argument("--cache", required=True, help='the kernel\'s word, e.g. "VIPT aliasing"')
     ap.add_argument("--min-cases", type=int, default=1)
+    ap.add_argument("--allow-skip", action="append", default=[], metavar="CASE",
+                    help="a case that may skip here (e.g. an architecture comparison the arch lacks)")
     ap.add_argument("--result")
     args = ap.parse_args()
     try:
@@ -91,7 +103,12 @@ def main():
         return 1
 
     errors = []
-    cpu = next((m.group(1) for m in map(CPU_CACHE.match, lines) if m), None)
+    cpu, quote = None, CACHE_LINES[0][1]
+    for line in lines:
+        for pattern, fmt in CACHE_LINES:
+            m = pattern.match(line)
+            if m and cpu is None:
+                cpu, quote = m.group(1), fmt
     crash = next((l for l in lines if CRASH.search(l)), None)
     suite = parse_suite(lines, args.suite)
     answers = []
@@ -100,9 +117,9 @@ def main():
         print("\n".join(suite["block"]))
 
     if cpu is None:
-        errors.append('the kernel printed no "CPU: ... data cache" line')
+        errors.append('the kernel printed no "CPU: ... data cache" or "Primary data cache" line')
     elif cpu != args.cache:
-        errors.append(f'kernel: "CPU: {cpu} data cache", expected "{args.cache}"')
+        errors.append(f'kernel: "{quote.format(cpu)}", expected "{args.cache}"')
     if crash:
         errors.append(f"the kernel crashed: {crash.strip()}")
     if suite is None:
@@ -118,7 +135,7 @@ def main():
         for status, name, directive in cases:
             if status != "ok":
                 errors.append(f"case {name}: not ok")
-            elif directive.upper().startswith("SKIP"):
+            elif directive.upper().startswith("SKIP") and name.strip() not in args.allow_skip:
                 errors.append(f"case {name}: skipped ({directive})")
         if suite["own"] is None:
             errors.append(f"suite {args.suite}: no result line (the boot stopped inside it)")
@@ -133,10 +150,10 @@ def main():
         if cpu is not None and len(answers) == 1:
             kernel_view = "true" if cpu in ALIASING_KINDS else "false"
             if kernel_view != answers[0]:
-                errors.append(f'cache_is_aliasing() = {answers[0]} but the kernel says "{cpu} data cache"')
+                errors.append(f'cache_is_aliasing() = {answers[0]} but the kernel says "{quote.format(cpu)}"')
 
     answer = answers[0] if len(answers) == 1 else "none"
-    print(f'# kernel: "CPU: {cpu} data cache"; suite: cache_is_aliasing() = {answer}')
+    print(f'# kernel: "{quote.format(cpu)}"; suite: cache_is_aliasing() = {answer}')
     if args.result:
         with open(args.result, "w", encoding="utf-8") as f:
             f.write(f"CACHE={shlex.quote(cpu or '')}\nANSWER={answer}\n")

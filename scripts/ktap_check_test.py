@@ -36,13 +36,33 @@ ok 1 dax-cache-aliasing
 reboot: Restarting system
 """
 
+# The same suite on a MIPS Malta with an aliasing data cache: the kernel's
+# cache line differs, and the ARM-only comparison case skips.
+MIPS_GOOD = """\
+Primary instruction cache 32kB, VIPT, 4-way, linesize 32 bytes.
+Primary data cache 32kB, 4-way, VIPT, cache aliases, linesize 32 bytes
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: dax-cache-aliasing
+    1..3
+    ok 1 cache_aliasing_matches_arch # SKIP no architecture cache type to compare with
+    # alloc_dax_fs_ops: cache_is_aliasing() = true
+    ok 2 alloc_dax_fs_ops
+    ok 3 alloc_dax_device_dax
+# dax-cache-aliasing: pass:2 fail:0 skip:1 total:3
+# Totals: pass:2 fail:0 skip:1 total:3
+ok 1 dax-cache-aliasing
+"""
+MIPS_SKIP = ["--allow-skip", "cache_aliasing_matches_arch"]
 
-def check(log, aliasing="true", cache="VIPT aliasing"):
+
+def check(log, aliasing="true", cache="VIPT aliasing", extra=()):
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
         f.write(log)
     argv = sys.argv
     sys.argv = ["ktap-check.py", f.name, "--suite", "dax-cache-aliasing",
-                "--aliasing", aliasing, "--cache", cache, "--min-cases", "3"]
+                "--aliasing", aliasing, "--cache", cache, "--min-cases", "3", *extra]
     out = io.StringIO()
     try:
         with redirect_stdout(out):
@@ -108,6 +128,21 @@ class Refused(unittest.TestCase):
 
     def test_oops(self):
         self.assertRefused(GOOD + "Internal error: Oops - BUG: 5 [#1] ARM\n", "crashed")
+
+    def test_mips_good_log_passes(self):
+        rc, out = check(MIPS_GOOD, cache="VIPT, cache aliases", extra=MIPS_SKIP)
+        self.assertEqual(rc, 0, out)
+
+    def test_mips_skip_needs_allow_skip(self):
+        self.assertRefused(MIPS_GOOD, "skipped", cache="VIPT, cache aliases")
+
+    def test_mips_allow_skip_names_one_case(self):
+        log = MIPS_GOOD.replace("ok 3 alloc_dax_device_dax", "ok 3 alloc_dax_device_dax # SKIP x")
+        self.assertRefused(log, "case alloc_dax_device_dax: skipped", cache="VIPT, cache aliases", extra=MIPS_SKIP)
+
+    def test_mips_answer_disagrees_with_kernel(self):
+        log = MIPS_GOOD.replace("VIPT, cache aliases", "VIPT, no aliases")
+        self.assertRefused(log, "but the kernel says", cache="VIPT, no aliases", extra=MIPS_SKIP)
 
 
 if __name__ == "__main__":

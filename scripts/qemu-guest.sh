@@ -1,11 +1,12 @@
 #!/bin/bash
 # Build the QEMU guest's userspace: qemu/guest/dax-test.c as a static
-# armhf binary, packed as /init into an initramfs with /dev/console.
+# binary, packed as /init into an initramfs with /dev/console.
 #
-# usage: qemu-guest.sh TREE OUTDIR
+# usage: [KARCH=arm|mips] qemu-guest.sh TREE OUTDIR
 #   TREE: a kernel tree, for its usr/gen_init_cpio.c, which writes device
 #   nodes into the archive without needing root; OUTDIR gets dax-test
-#   and initramfs.cpio.
+#   and initramfs.cpio.  KARCH as for qemu-kernel.sh: arm (default), a
+#   static armhf binary; mips, a static mips64el (n64) binary.
 # exit: 0 built, 1 usage or missing tool, 2 the build failed
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -14,14 +15,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 tree=$1 out=$2
 src=$here/../qemu/guest/dax-test.c
 [ -f "$tree/usr/gen_init_cpio.c" ] || die_usage "error: $tree has no usr/gen_init_cpio.c"
-"$here/deps.sh" gcc libc6-dev gcc-arm-linux-gnueabihf libc6-dev-armhf-cross >&2 || exit 1
-need_tools gcc arm-linux-gnueabihf-gcc
+# The Debian cross compiler and C library for the guest's ABI.
+case ${KARCH:-arm} in
+arm) triplet=arm-linux-gnueabihf abi=armhf ;;
+mips) triplet=mips64el-linux-gnuabi64 abi=mips64el ;;
+*) die_usage "error: KARCH must be arm or mips, not '$KARCH'" ;;
+esac
+"$here/deps.sh" gcc libc6-dev "gcc-$triplet" "libc6-dev-$abi-cross" >&2 || exit 1
+need_tools gcc "$triplet-gcc"
 mkdir -p "$out"
 
-progress "build dax-test (static armhf)"
+progress "build dax-test (static $abi)"
 # Static: the initramfs holds no libraries.  -Werror: a warning in a
 # test program is a bug in the test.
-arm-linux-gnueabihf-gcc -static -O2 -Wall -Wextra -Werror -o "$out/dax-test" "$src" ||
+"$triplet-gcc" -static -O2 -Wall -Wextra -Werror -o "$out/dax-test" "$src" ||
 	{ echo "error: dax-test.c does not build"; exit 2; }
 gcc -O2 -o "$out/gen_init_cpio" "$tree/usr/gen_init_cpio.c" ||
 	{ echo "error: gen_init_cpio does not build"; exit 2; }

@@ -1,11 +1,16 @@
 #!/bin/bash
-# Build a small ARMv7 kernel (zImage, no dtbs) for the QEMU DAX tests:
-# tinyconfig, then the fragments merged, then a check that every
-# requested symbol landed (merge_config.sh only warns when one is lost).
+# Build a small kernel for the QEMU DAX tests: tinyconfig, then the
+# fragments merged, then a check that every requested symbol landed
+# (merge_config.sh only warns when one is lost).
 #
-# usage: qemu-kernel.sh TREE OUTDIR FRAGMENT...
+# usage: [KARCH=arm|mips] qemu-kernel.sh TREE OUTDIR FRAGMENT...
 #   TREE: a kernel source tree; OUTDIR: its build directory (O=), reused
-#   so that rebuilds are incremental.  The kernel is OUTDIR/arch/arm/boot/zImage.
+#   so that rebuilds are incremental.  KARCH=arm (the default): an ARMv7
+#   kernel, OUTDIR/arch/arm/boot/zImage, no dtbs (QEMU virt writes the
+#   DT).  KARCH=mips: a 64-bit little-endian MIPS kernel, OUTDIR/vmlinux
+#   (what QEMU's malta loads), its DTB built in.  KARCH, not ARCH: the
+#   Makefile exports ARCH for the compile cells, and one make test runs
+#   both kernels.
 # exit: 0 built, 1 usage or missing tool, 2 configuration or build failure
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +24,13 @@ for f in "$@"; do
 	[ -f "$f" ] || die_usage "error: no fragment $f"
 	frags+=("$(realpath "$f")")
 done
-cross=arm-linux-gnueabihf-
-"$here/deps.sh" gcc-arm-linux-gnueabihf ccache bc bison flex make >&2 || exit 1
+case ${KARCH:-arm} in
+arm) arch=arm cross=arm-linux-gnueabihf- target=zImage image=arch/arm/boot/zImage ;;
+mips) arch=mips cross=mips64el-linux-gnuabi64- target=vmlinux image=vmlinux ;;
+*) die_usage "error: KARCH must be arm or mips, not '$KARCH'" ;;
+esac
+# Debian names its cross compilers gcc-<triplet>.
+"$here/deps.sh" "gcc-${cross%-}" ccache bc bison flex make >&2 || exit 1
 need_tools "${cross}gcc" ccache
 
 mkdir -p "$out"
@@ -29,7 +39,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$here/../build/ccache}
 # Other builds share this machine: stay nice, and at most two jobs.
 jobs=${JOBS:-2}
 kmake() {
-	nice -n 10 make -C "$tree" O="$out" ARCH=arm CROSS_COMPILE="$cross" \
+	nice -n 10 make -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
 		CC="ccache ${cross}gcc" V="${V:-0}" -j"$jobs" "$@"
 }
 
@@ -55,7 +65,7 @@ symvals() {
 
 progress "configure: tinyconfig + ${frags[*]##*/} (O=$out)"
 kmake -s tinyconfig >/dev/null || { echo "error: make tinyconfig failed"; exit 2; }
-(cd "$out" && ARCH=arm CROSS_COMPILE=$cross "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" \
+(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" \
 	"$out/.config" "${frags[@]}") >"$out/merge.log" 2>&1 || { tail -n 5 "$out/merge.log"; echo "error: merge_config.sh failed"; exit 2; }
 # Its "override: ... changes choice state" notes are expected (the
 # fragment picks the unwinder): keep them in the log.
@@ -71,16 +81,18 @@ if ! "$here/config-check.sh" "$out/.config" "${frags[@]}" >"$out/config-check.lo
 	echo "error: the kernel configuration lost requested symbols (see above)"
 	exit 2
 fi
-for sym in FS_DAX FS_DAX_LIMITED ZONE_DEVICE ARCH_HAS_PMEM_API ARCH_HAS_CACHE_ALIASING; do
+for sym in FS_DAX FS_DAX_LIMITED ZONE_DEVICE ARCH_HAS_PMEM_API ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC; do
 	printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$out/.config" | grep . || echo n)"
 done
 echo
 
-progress "build zImage"
-if ! kmake zImage >"$out/build.log" 2>&1; then
+progress "build $target"
+# A failed build must not leave an older kernel for the boots.
+rm -f "$out/$image"
+if ! kmake "$target" >"$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -n 10
 	echo "error: the kernel build failed (log: $out/build.log)"
 	exit 2
 fi
-progress "built $out/arch/arm/boot/zImage"
-echo "kernel: $out/arch/arm/boot/zImage"
+progress "built $out/$image"
+echo "kernel: $out/$image"

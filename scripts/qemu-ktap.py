@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the KTAP a QEMU guest printed on its console.
 
-usage: qemu-ktap.py CONSOLE_LOG [KTAP_OUT]
+usage: qemu-ktap.py [--documents N] CONSOLE_LOG [KTAP_OUT]
 
 The guest (qemu/guest/dax-test.c) writes its KTAP through the kernel
 log, so each line may carry a printk time stamp, and kernel messages sit
@@ -11,6 +11,13 @@ completed in order, every case is "ok" (a SKIP is reported, not a
 failure), the guest did not bail out, and no console line outside the
 KTAP reports a kernel problem (the guest checks the log itself, but only
 up to its last test).
+
+A kernel with KUnit suites built in prints its own KTAP document before
+/init starts: each top-level "KTAP version 1" starts a document, each
+document is held to the same rules (KUnit's nested lines are indented,
+so only its suites' results count there), and the guest's is the last.
+--documents N (default 1) is how many there must be: without it, a
+kernel's KUnit document could pass for a guest that never started.
 
 exit: 0 pass, 1 usage, 2 fail
 """
@@ -26,53 +33,38 @@ KERNEL_TROUBLE = re.compile(
 
 
 def parse(lines):
-    """Return (ktap lines, results, plan, bail-out line, kernel trouble)."""
-    ktap, results, trouble = [], [], []
-    plan = bail = None
-    started = False
+    """Return (ktap lines, documents, kernel trouble); each document is a
+    dict of its results, plan and bail-out line."""
+    ktap, docs, trouble = [], [], []
     for raw in lines:
         line = STAMP.sub('', raw.rstrip('\r\n'))
         if line == 'KTAP version 1':
-            started = True
+            docs.append({'results': [], 'plan': None, 'bail': None})
             ktap.append(line)
             continue
-        is_ktap = started and (PLAN.match(line) or RESULT.match(line)
-                               or line.startswith('#') or line.startswith('Bail out!'))
+        is_ktap = docs and (PLAN.match(line) or RESULT.match(line)
+                            or line.startswith('#') or line.startswith('Bail out!'))
         if not is_ktap:
             if KERNEL_TROUBLE.search(line):
                 trouble.append(line)
             continue
+        doc = docs[-1]
         ktap.append(line)
         if line.startswith('Bail out!'):
-            bail = bail or line
+            doc['bail'] = doc['bail'] or line
         elif PLAN.match(line):
-            plan = int(PLAN.match(line).group(1))
+            doc['plan'] = int(PLAN.match(line).group(1))
         elif RESULT.match(line):
             m = RESULT.match(line)
             desc, _, directive = (m.group(3) or '').partition(' # ')
-            results.append((m.group(1) == 'ok', int(m.group(2)), desc, directive))
-    return ktap, results, plan, bail, trouble
+            doc['results'].append((m.group(1) == 'ok', int(m.group(2)), desc, directive))
+    return ktap, docs, trouble
 
 
-def main(argv):
-    if len(argv) not in (2, 3):
-        print(__doc__.split('\n\n')[1], file=sys.stderr)
-        return 1
-    with open(argv[1], encoding='utf-8', errors='replace') as f:
-        lines = f.readlines()
-    ktap, results, plan, bail, trouble = parse(lines)
-    if len(argv) == 3:
-        with open(argv[2], 'w', encoding='utf-8') as f:
-            f.write(''.join(line + '\n' for line in ktap))
-    for line in ktap:
-        print(line)
-
-    errors = []
-    if not ktap:
-        for line in lines[-15:]:
-            print('# console: ' + line.rstrip())
-        print('error: no KTAP on the console (did /init start?)')
-        return 2
+def check_doc(doc, errors):
+    """Append doc's broken rules to errors; return its (pass, fail, skip)
+    counts and the skipped cases."""
+    results, plan = doc['results'], doc['plan']
     if plan is None:
         errors.append('no plan line')
     numbers = [n for _, n, _, _ in results]
@@ -80,22 +72,59 @@ def main(argv):
         errors.append('test numbers out of order')
     if plan is not None and len(results) != plan:
         errors.append('%d of %d planned cases ran' % (len(results), plan))
-    if bail:
-        errors.append(bail)
+    if doc['bail']:
+        errors.append(doc['bail'])
     failed = ['%s (%s)' % (d, why) if why else d for ok, _, d, why in results if not ok]
     skipped = ['%s (%s)' % (d, why[4:].strip()) for ok, _, d, why in results
                if ok and why.upper().startswith('SKIP')]
-    passed = len(results) - len(failed) - len(skipped)
+    if failed:
+        errors.insert(0, '%d failed, the first: %s' % (len(failed), failed[0]))
+    return len(results) - len(failed) - len(skipped), len(failed), skipped
+
+
+def main(argv):
+    want_docs = 1
+    if len(argv) > 2 and argv[1] == '--documents':
+        if not argv[2].isdigit() or int(argv[2]) < 1:
+            print('error: --documents needs a positive number', file=sys.stderr)
+            return 1
+        want_docs = int(argv[2])
+        argv = argv[:1] + argv[3:]
+    if len(argv) not in (2, 3):
+        print(__doc__.split('\n\n')[1], file=sys.stderr)
+        return 1
+    with open(argv[1], encoding='utf-8', errors='replace') as f:
+        lines = f.readlines()
+    ktap, docs, trouble = parse(lines)
+    if len(argv) == 3:
+        with open(argv[2], 'w', encoding='utf-8') as f:
+            f.write(''.join(line + '\n' for line in ktap))
+    for line in ktap:
+        print(line)
+
+    if not ktap:
+        for line in lines[-15:]:
+            print('# console: ' + line.rstrip())
+        print('error: no KTAP on the console (did /init start?)')
+        return 2
+    errors = []
+    if len(docs) != want_docs:
+        errors.append('%d KTAP documents on the console, expected %d%s' % (
+            len(docs), want_docs, ' (did /init start?)' if len(docs) < want_docs else ''))
+    for i, doc in enumerate(docs):
+        doc_errors = []
+        passed, failed, skipped = check_doc(doc, doc_errors)
+        # Name the document only when there are several (KUnit's first).
+        label = 'ktap' if len(docs) == 1 else 'ktap document %d of %d' % (i + 1, len(docs))
+        print('%s: %d passed, %d failed, %d skipped, plan %s' %
+              (label, passed, failed, len(skipped), doc['plan']))
+        for d in skipped:
+            print('%s: skipped: %s' % (label, d))
+        errors += doc_errors if len(docs) == 1 else ['%s: %s' % (label, e) for e in doc_errors]
     for line in trouble[:10]:
         print('# kernel trouble on the console: ' + line)
     if trouble:
         errors.append('%d kernel problem lines on the console' % len(trouble))
-    print('ktap: %d passed, %d failed, %d skipped, plan %s' %
-          (passed, len(failed), len(skipped), plan))
-    for d in skipped:
-        print('ktap: skipped: ' + d)
-    if failed:
-        errors.insert(0, '%d failed, the first: %s' % (len(failed), failed[0]))
     if errors:
         print('error: ' + '; '.join(errors))
         return 2

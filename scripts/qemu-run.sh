@@ -3,10 +3,14 @@
 # guest's tests (qemu/guest/dax-test.c as /init) and check their KTAP.
 #
 # usage: qemu-run.sh SCENARIO KERNEL INITRD [OUTDIR]
-#   SCENARIO: qemu/NAME.conf; KERNEL: a zImage from qemu-kernel.sh;
-#   INITRD: the initramfs from qemu-guest.sh; OUTDIR (default
-#   build/qemu/NAME) gets the images, the DTB, console.log and ktap.txt.
-#   DAXTEST_SEED=N in the environment replays a run's random choices.
+#   SCENARIO: qemu/NAME.conf; KERNEL: a zImage or vmlinux from
+#   qemu-kernel.sh; INITRD: the initramfs from qemu-guest.sh; OUTDIR
+#   (default build/qemu/NAME) gets the images, the DTB, console.log and
+#   ktap.txt.  DAXTEST_SEED=N in the environment replays a run's random
+#   choices.
+#   When the scenario names a KUnit SUITE built into the kernel, its
+#   KTAP (before /init's) and its answer are checked too, and the result
+#   goes to KERNEL_DIR/kunit-NAME.result for qemu-kunit-compare.sh.
 # exit: 0 the guest's plan completed and every case passed, 1 usage,
 #       2 a case failed or the plan did not complete, 77 no QEMU or mkfs
 #       tools (skip), 124 QEMU hit the scenario's TIMEOUT
@@ -22,6 +26,14 @@ for f in "$conf" "$kernel" "$initrd"; do
 	[ -f "$f" ] || die_usage "error: no file $f"
 done
 QEMU='' MACHINE='' CPU='' MEMORY='' FRAGMENTS='' PMEM_BASE='' PMEM='' APPEND='' TIMEOUT=''
+# Optional, with the ARM virt defaults: where RAM starts in QEMU's
+# physical map; where the pmem nodes come from ("qemu": QEMU's own DT
+# plus generated nodes, passed with -dtb; "builtin:PATH": the kernel's
+# built-in DTB, PATH in its build directory, which must already hold
+# them); more QEMU options (words); the KUnit suite to check, its
+# expected answer and kernel cache words, and the cases that may skip on
+# this architecture.
+RAM_BASE=0x40000000 DT=qemu QEMU_OPTS='' SUITE='' CACHE='' ALIASING='' ALLOW_SKIP=''
 # shellcheck source=/dev/null
 . "$conf"
 for v in QEMU MACHINE CPU MEMORY PMEM_BASE PMEM APPEND TIMEOUT; do
@@ -30,20 +42,27 @@ done
 
 # Without QEMU or the mkfs tools this test cannot run here: a skip, with
 # the reason, rather than a failure.
-if ! "$here/deps.sh" qemu-system-arm device-tree-compiler e2fsprogs xfsprogs python3 >&2; then
-	echo "skip: cannot install qemu-system-arm, device-tree-compiler, e2fsprogs, xfsprogs"
+case $QEMU in
+qemu-system-arm) qpkg=qemu-system-arm ;;
+qemu-system-mips*) qpkg=qemu-system-mips ;;
+*) die_usage "error: $conf: no Debian package known for QEMU=$QEMU" ;;
+esac
+if ! "$here/deps.sh" "$qpkg" device-tree-compiler e2fsprogs xfsprogs erofs-utils python3 >&2; then
+	echo "skip: cannot install $qpkg, device-tree-compiler, e2fsprogs, xfsprogs, erofs-utils"
 	exit "$SKIP"
 fi
-for t in "$QEMU" dtc mkfs.ext4 mkfs.ext2 mkfs.xfs python3; do
+for t in "$QEMU" dtc mkfs.ext4 mkfs.ext2 mkfs.xfs mkfs.erofs python3; do
 	command -v "$t" >/dev/null || { echo "skip: no $t on PATH"; exit "$SKIP"; }
 done
 mkdir -p "$out"
 out=$(realpath "$out")
 kernel=$(realpath "$kernel") initrd=$(realpath "$initrd")
 
-# A zImage from qemu-kernel.sh sits in O=/arch/arm/boot/: check that its
-# .config has what the scenario's fragments ask for.
-kconfig=$(dirname "$kernel")/../../../.config
+# A zImage from qemu-kernel.sh sits in O=/arch/arm/boot/, a vmlinux in
+# O=: check that its .config has what the scenario's fragments ask for.
+kdir=$(dirname "$kernel")
+[ -f "$kdir/.config" ] || kdir=$(realpath -m "$kdir/../../..")
+kconfig=$kdir/.config
 if [ -n "$FRAGMENTS" ] && [ -f "$kconfig" ]; then
 	frags=()
 	for f in $FRAGMENTS; do frags+=("$top/$f"); done
@@ -51,15 +70,19 @@ if [ -n "$FRAGMENTS" ] && [ -f "$kconfig" ]; then
 		{ echo "error: $kernel was not built with $FRAGMENTS"; exit 2; }
 fi
 
-# The pmem images, loaded into RAM at their addresses by QEMU; one
-# "pmem-region" node each, and one no-map reservation that keeps the
-# kernel's hands off all of them.
-ram_end=$((0x40000000 + (MEMORY << 20)))	# virt's RAM starts at 1 GiB
-[ $((PMEM_BASE)) -ge $((0x40000000)) ] || die_usage "error: $conf: PMEM_BASE is below RAM (0x40000000)"
+# The guest's random data, and the erofs files made here, follow it.
+seed=${DAXTEST_SEED:-$(((RANDOM << 15) | RANDOM))}
+
+# The pmem images, loaded into RAM at their addresses by QEMU; with
+# DT=qemu, one "pmem-region" node each, and one no-map reservation that
+# keeps the kernel's hands off all of them (with DT=builtin the kernel
+# has the nodes, and the scenario's command line keeps it away).
+ram_end=$((RAM_BASE + (MEMORY << 20)))
+[ $((PMEM_BASE)) -ge $((RAM_BASE)) ] || die_usage "error: $conf: PMEM_BASE is below RAM ($RAM_BASE)"
 addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=()
 for spec in $PMEM; do
 	fs=${spec%%:*} mib=${spec#*:}
-	case $fs in ext4 | ext2 | xfs) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
+	case $fs in ext4 | ext2 | xfs | erofs) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
 	[[ $mib =~ ^[0-9]+$ ]] || die_usage "error: $conf: bad size in PMEM entry '$spec'"
 	img=$out/pmem$i.img
 	rm -f "$img"
@@ -68,7 +91,14 @@ for spec in $PMEM; do
 	case $fs in
 	ext4 | ext2) "mkfs.$fs" -q -F -b 4096 "$img" ;;
 	xfs) mkfs.xfs -q -f -b size=4096 "$img" ;;
-	esac >"$out/mkfs.log" 2>&1 || { cat "$out/mkfs.log"; echo "error: mkfs.$fs $img failed"; exit 2; }
+	# Read-only: the guest's files are written here, with its seed.
+	# DAX maps whole blocks: no tail data inlined into the inode.
+	erofs)
+		rm -rf "$out/erofs$i" && python3 "$here/qemu-erofs-files.py" "$out/erofs$i" "$seed" &&
+			rm -f "$img" && mkfs.erofs --quiet -E noinline_data --all-root -T 0 "$img" "$out/erofs$i" &&
+			[ "$(stat -c %s "$img")" -le $((mib << 20)) ] && truncate -s "${mib}M" "$img"
+		;;
+	esac >"$out/mkfs.log" 2>&1 || { cat "$out/mkfs.log"; echo "error: mkfs.$fs $img failed (or is over ${mib} MiB)"; exit 2; }
 	size=$((mib << 20))
 	nodes+=$(printf '\tpmem@%x {\n\t\tcompatible = "pmem-region";\n\t\treg = <0x0 0x%x 0x0 0x%x>;\n\t};\n' \
 		"$addr" "$addr" "$size")$'\n'
@@ -79,35 +109,87 @@ done
 [ "$i" -gt 0 ] || die_usage "error: $conf: PMEM lists no device"
 [ "$addr" -le "$ram_end" ] || die_usage "error: $conf: pmem ends at $(printf 0x%x "$addr"), past RAM (MEMORY=$MEMORY)"
 
-# QEMU's own device tree for this machine, plus the pmem nodes.
-"$QEMU" -M "$MACHINE,dumpdtb=$out/virt.dtb" -cpu "$CPU" -m "$MEMORY" -display none \
-	>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; echo "error: $QEMU dumpdtb failed"; exit 2; }
-dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb" ||
-	{ echo "error: dtc cannot read QEMU's $out/virt.dtb"; exit 2; }
-{
-	cat "$out/virt.dts"
-	printf '\n/ {\n\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n'
-	printf '\t\tpmem@%x {\n\t\t\treg = <0x0 0x%x 0x0 0x%x>;\n\t\t\tno-map;\n\t\t};\n\t};\n' \
-		$((PMEM_BASE)) $((PMEM_BASE)) $((addr - PMEM_BASE))
-	printf '%s};\n' "$nodes"
-} >"$out/pmem.dts" && dtc -q -I dts -O dtb -o "$out/pmem.dtb" "$out/pmem.dts" ||
-	{ echo "error: cannot build the device tree $out/pmem.dts"; exit 2; }
+case $DT in
+qemu)
+	# QEMU's own device tree for this machine, plus the pmem nodes.
+	"$QEMU" -M "$MACHINE,dumpdtb=$out/virt.dtb" -cpu "$CPU" -m "$MEMORY" -display none \
+		>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; echo "error: $QEMU dumpdtb failed"; exit 2; }
+	dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb" ||
+		{ echo "error: dtc cannot read QEMU's $out/virt.dtb"; exit 2; }
+	{
+		cat "$out/virt.dts"
+		printf '\n/ {\n\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n'
+		printf '\t\tpmem@%x {\n\t\t\treg = <0x0 0x%x 0x0 0x%x>;\n\t\t\tno-map;\n\t\t};\n\t};\n' \
+			$((PMEM_BASE)) $((PMEM_BASE)) $((addr - PMEM_BASE))
+		printf '%s};\n' "$nodes"
+	} >"$out/pmem.dts" && dtc -q -I dts -O dtb -o "$out/pmem.dtb" "$out/pmem.dts" ||
+		{ echo "error: cannot build the device tree $out/pmem.dts"; exit 2; }
+	dtb=(-dtb "$out/pmem.dtb")
+	;;
+builtin:*)
+	# The kernel carries its DT (Malta): it must describe exactly the
+	# regions the images are loaded to, or pmem would read other RAM.
+	kdtb=$kdir/${DT#builtin:}
+	[ -f "$kdtb" ] || { echo "error: no $kdtb (DT=$DT): was $kernel built with its test-only DT patch?"; exit 2; }
+	need_tools fdtget
+	addr=$((PMEM_BASE)) i=0
+	for spec in $PMEM; do
+		node=$(printf '/pmem@%x' "$addr") size=$((${spec#*:} << 20))
+		# reg as one address and one size, whether in one or two cells each
+		read -ra reg < <(fdtget -t x "$kdtb" "$node" reg 2>/dev/null)
+		if [ ${#reg[@]} -eq 4 ]; then
+			reg=($(((0x${reg[0]} << 32) | 0x${reg[1]})) $(((0x${reg[2]} << 32) | 0x${reg[3]})))
+		elif [ ${#reg[@]} -eq 2 ]; then
+			reg=($((0x${reg[0]})) $((0x${reg[1]})))
+		fi
+		if [ "$(fdtget "$kdtb" "$node" compatible 2>/dev/null)" != pmem-region ] ||
+			[ "${reg[*]}" != "$addr $size" ]; then
+			echo "error: $kdtb has no \"pmem-region\" node $node with reg <$(printf '0x%x 0x%x' "$addr" "$size")> for pmem$i ($spec): the scenario and the kernel's test-only DT patch disagree"
+			exit 2
+		fi
+		addr=$((addr + size)) i=$((i + 1))
+	done
+	dtb=()
+	;;
+*) die_usage "error: $conf: DT must be qemu or builtin:PATH, not '$DT'" ;;
+esac
 
-seed=${DAXTEST_SEED:-$(((RANDOM << 15) | RANDOM))}
 append="$APPEND DAXTEST_DEVS=$devs DAXTEST_SEED=$seed"
-cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nographic -no-reboot
-	-kernel "$kernel" -initrd "$initrd" -dtb "$out/pmem.dtb" "${loaders[@]}" -append "$append")
+read -ra opts <<<"$QEMU_OPTS"
+cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nographic -no-reboot "${opts[@]}"
+	-kernel "$kernel" -initrd "$initrd" "${dtb[@]}" "${loaders[@]}" -append "$append")
 repro="DAXTEST_SEED=$seed $0 $conf $2 $3 $out"
 echo "qemu: $(printf '%q ' "${cmd[@]}")"
 progress "boot $name (timeout ${TIMEOUT}s, seed $seed)"
 t0=$(date +%s)
 timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$out/console.log" 2>&1
 rc=$?
-progress "qemu exited with $rc after $(($(date +%s) - t0))s; console: $out/console.log"
+boot_secs=$(($(date +%s) - t0))
+progress "qemu exited with $rc after ${boot_secs}s; console: $out/console.log"
 
-python3 "$here/qemu-ktap.py" "$out/console.log" "$out/ktap.txt" >"$out/ktap.log"
+# With a KUnit suite built in, the kernel's KTAP comes first, the guest's second.
+python3 "$here/qemu-ktap.py" --documents "$([ -n "$SUITE" ] && echo 2 || echo 1)" \
+	"$out/console.log" "$out/ktap.txt" >"$out/ktap.log"
 krc=$?
 cat "$out/ktap.log"
+if [ -n "$SUITE" ]; then
+	# The suite's own check: its answer against the kernel's cache line.
+	skips=()
+	for c in $ALLOW_SKIP; do skips+=(--allow-skip "$c"); done
+	result=$kdir/kunit-$name.result
+	rm -f "$result"
+	python3 "$here/ktap-check.py" "$out/console.log" --suite "$SUITE" --aliasing "$ALIASING" \
+		--cache "$CACHE" --min-cases 3 "${skips[@]}" --result "$result.tmp" >"$out/kunit.log"
+	urc=$?
+	cat "$out/kunit.log"
+	if [ -f "$result.tmp" ]; then
+		# What qemu-kunit-compare.sh compares boots of one kernel on.
+		{ cat "$result.tmp"; echo "KERNEL_SHA256=$(sha256sum <"$kernel" | cut -d' ' -f1)"; echo "BOOT_SECONDS=$boot_secs"; } >"$result"
+		rm -f "$result.tmp"
+	fi
+	[ $urc -eq 0 ] || [ $krc -ne 0 ] || krc=$urc
+	[ $urc -eq 0 ] || echo "error: the KUnit suite $SUITE did not give the expected answer (log: $out/kunit.log)"
+fi
 if [ $rc -eq 124 ]; then
 	echo "reproduce: $repro"
 	echo "error: QEMU did not finish within ${TIMEOUT}s (console: $out/console.log)"
