@@ -37,9 +37,14 @@ DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 N    ?= 2
 SEED ?= $(shell date +%s)
 
-export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O
+# The arch matrix: ARCHES="arm mips" runs some cells, SHARD=i/N every
+# Nth of them (1-based), for a CI that splits the work between runners.
+ARCHES ?=
+SHARD  ?=
 
-.PHONY: help deps kernel apply import export checkpatch compile kunit kunit-qemu qemu \
+export SRC TREES BUILD KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O ARCHES SHARD
+
+.PHONY: help deps kernel apply import export checkpatch compile matrix kunit kunit-qemu qemu qemu-mips \
 	bisect randconfig-dax matrix-doc test test-full demo clean distclean
 
 help:
@@ -53,11 +58,13 @@ help:
 	@echo '  export      write patches/ from branch "series" (SIGNER="Name <e>" re-signs)'
 	@echo '  checkpatch  lint the series: series file, sign-offs, checkpatch --strict'
 	@echo '  compile     build the probe and drivers/dax/ for each cell (ARCH= filters)'
+	@echo '  matrix      cross-build every arch, series vs base, W=1, bloat-o-meter (ARCHES= SHARD=i/N)'
 	@echo '  kunit       run the series'"'"' KUnit suite with kunit.py on UML and on QEMU arm virt'
 	@echo '  matrix-doc  regenerate arch-matrix/README.md from arch-matrix/arches.tsv'
 	@echo '  test        every test, TAP output, closing "N passed, N failed, N skipped"'
 	@echo '  kunit-qemu  boot the suite built into ARMv6+v7 (raspi0, virt) and ARMv5 kernels in QEMU'
 	@echo '  qemu        boot ARMv7 LPAE guests in QEMU: fs DAX on pmem, and pmem that refuses DAX'
+	@echo '  qemu-mips   boot one MIPS Malta kernel on an aliasing (pmem without DAX) and a non-aliasing CPU (fs DAX)'
 	@echo '  bisect      build every prefix of the series, 4 configs x DAX on/off (~1 h cold, 15 min warm)'
 	@echo '  randconfig-dax  N= SEED=: N random DAX configs per cell (ARMv7 LPAE, x86_64), built'
 	@echo '  test-full   make test, plus bisect and 5 random DAX configs per cell'
@@ -96,6 +103,9 @@ checkpatch: kernel
 compile: kernel
 	@scripts/test.sh compile
 
+matrix: kernel
+	@scripts/test.sh matrix
+
 kunit: kernel
 	@scripts/test.sh kunit
 
@@ -104,6 +114,9 @@ kunit-qemu: kernel
 
 qemu: kernel
 	@scripts/test.sh qemu
+
+qemu-mips: kernel
+	@scripts/test.sh qemu-mips
 
 matrix-doc:
 	@python3 scripts/arch-matrix.py readme

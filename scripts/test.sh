@@ -3,8 +3,9 @@
 # skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
 # (make test), which provides the environment below.
 #
-# usage: test.sh [GROUP...]   groups: lint apply bad-input compile daxn
-#                             kunit kunit-qemu qemu randconfig maintainers
+# usage: test.sh [GROUP...]   groups: lint apply bad-input compile matrix
+#                             daxn kunit kunit-qemu qemu qemu-mips
+#                             randconfig maintainers
 #                             (default: all, in that order), and bisect
 #                             (default only with TEST_FULL=1)
 set -u
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
-all_groups="lint apply bad-input compile daxn kunit kunit-qemu qemu randconfig maintainers"
+all_groups="lint apply bad-input compile matrix daxn kunit kunit-qemu qemu qemu-mips randconfig maintainers"
 # make test-full adds the walk over every prefix of the series.
 [ -n "${TEST_FULL:-}" ] && all_groups="$all_groups bisect"
 groups=${*:-$all_groups}
@@ -61,6 +62,12 @@ for g in $groups; do
 			python3 $S/arch-matrix.py check "$TREES/git-am"
 		tap_run "arch-matrix/README.md is generated from the data" "$S/arch-matrix.py check-readme" \
 			python3 $S/arch-matrix.py check-readme
+		tap_run "committed arch matrix results are from patches/ (not stale)" "python3 $S/arch-matrix.py check-results" \
+			python3 $S/arch-matrix.py check-results
+		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
+			python3 $S/arch-matrix.py check-bloat
+		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
+			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
 		tap_run "cover letter carries the generated arch table" "$S/arch-matrix.py check-cover $P/0000-cover-letter.patch" \
 			python3 $S/arch-matrix.py check-cover $P/0000-cover-letter.patch
 		;;
@@ -180,6 +187,75 @@ for g in $groups; do
 		tap_run "qemu: the unpatched base cannot build the DAX guest (FS_DAX dropped)" \
 			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \
 			$S/qemu-config-refused.sh "$TREES/base" "$Q/base" FS_DAX "$F"
+		;;
+	qemu-mips)
+		# The device path on a CPU whose data cache really aliases, and
+		# the same kernel binary on one whose cache does not: a 64-bit
+		# little-endian MIPS Malta kernel (the series plus only the
+		# test-only pmem DT nodes of qemu/test-only/mips-malta/, since
+		# Malta boots its built-in DTB) with the KUnit suite built in,
+		# booted with -cpu MIPS64R2-generic (aliases) and -cpu 5KEc (no
+		# aliases).  ARCH= limits the run like the compile cells.
+		if [ -n "${ARCH:-}" ] && [ "$ARCH" != mips ]; then
+			tap_comment "qemu-mips: MIPS kernels only, nothing to do for ARCH=$ARCH"
+			continue
+		fi
+		ensure_applied
+		M=$OUT/qemu-mips
+		applied=$(git -C "$TREES/git-am" rev-parse HEAD)
+		tap_run "qemu-mips: build the Malta kernel (series + qemu/test-only/mips-malta DT nodes)" \
+			"KARCH=mips TEST_ONLY=qemu/test-only/mips-malta $S/qemu-test-tree.sh $SRC $applied $TREES/mips-malta $M/malta configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
+			env KARCH=mips TEST_ONLY=qemu/test-only/mips-malta $S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/mips-malta" "$M/malta" \
+			configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config
+		tap_run "qemu-mips: build the guest's /init (static mips64el) and initramfs" \
+			"KARCH=mips $S/qemu-guest.sh $TREES/git-am $M/guest" \
+			env KARCH=mips $S/qemu-guest.sh "$TREES/git-am" "$M/guest"
+		tap_run "qemu mips64 malta MIPS64R2-generic (aliasing): KUnit says true; pmem without DAX, file systems carry on" \
+			"$S/qemu-run.sh qemu/mips64-malta-aliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-aliasing" \
+			$S/qemu-run.sh qemu/mips64-malta-aliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-aliasing"
+		tap_run "qemu mips64 malta 5KEc (no aliases): KUnit says false; filesystem DAX on pmem with ext4, ext2, xfs" \
+			"$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-nonaliasing" \
+			$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-nonaliasing"
+		tap_run "one Malta vmlinux: opposite answers on MIPS64R2-generic and 5KEc" \
+			"$S/qemu-kunit-compare.sh $M/malta mips64-malta-aliasing mips64-malta-nonaliasing" \
+			$S/qemu-kunit-compare.sh "$M/malta" mips64-malta-aliasing mips64-malta-nonaliasing
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
+		tap_run "qemu-mips: the unpatched base cannot build the Malta guest (FS_DAX dropped)" \
+			"KARCH=mips $S/qemu-config-refused.sh $TREES/base $M/base FS_DAX configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
+			env KARCH=mips $S/qemu-config-refused.sh "$TREES/base" "$M/base" FS_DAX \
+			configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config
+		;;
+	matrix)
+		# One cell per architecture (arch-matrix/matrix-cells.tsv): the
+		# series and the unpatched base built with the same config, W=1,
+		# compared object by object with bloat-o-meter; results in
+		# arch-matrix/results/ARCH.json, README regenerated from them.
+		# ARCH= keeps one arch (like the compile group), ARCHES="a b"
+		# several, SHARD=i/N every Nth cell, for a CI that splits the work.
+		ensure_applied
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
+		sel=(--arches "${ARCHES:-${ARCH:-}}" --shard "${SHARD:-1/1}")
+		tap_run "matrix: ARCHES='${ARCHES:-${ARCH:-}}' SHARD=${SHARD:-1/1} name cells" \
+			"python3 $S/arch-matrix.py cells --arches '${ARCHES:-${ARCH:-}}' --shard ${SHARD:-1/1}" \
+			python3 $S/arch-matrix.py cells "${sel[@]}"
+		cells=$(python3 $S/arch-matrix.py cells "${sel[@]}" 2>/dev/null)
+		for a in $cells; do
+			tap_run "matrix $a: series and base build alike (W=1), probe, bloat-o-meter" \
+				"$S/matrix-cell.sh $a $TREES/git-am $TREES/base $OUT/matrix" \
+				$S/matrix-cell.sh "$a" "$TREES/git-am" "$TREES/base" "$OUT/matrix"
+		done
+		python3 $S/arch-matrix.py readme
+		# A partial run (ARCH, ARCHES, SHARD) vouches for its own cells only.
+		only=$cells
+		[ -z "${ARCHES:-}${ARCH:-}${SHARD:-}" ] && only=
+		# shellcheck disable=SC2086 # one argument per arch
+		tap_run "matrix results are final and built from patches/ (not stale)" \
+			"python3 $S/arch-matrix.py check-results $(echo $only)" \
+			python3 $S/arch-matrix.py check-results $only
+		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
+			python3 $S/arch-matrix.py check-bloat
+		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
+			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
 		;;
 	daxn)
 		# The CONFIG_DAX=n stubs, on x86_64 defconfig with DAX off; and
