@@ -52,7 +52,7 @@ END {
 	for (i = 1; i <= n; i++) {
 		fs = order[i]
 		printf "%-5s %s, %s, %s, data %s (%d ok, %d failed)\n", fs, mnt[fs], stx[fs], pc[fs],
-			(dn[fs] == 0 ? "NOT checked" : dbad[fs] ? "NOT verified" : "verified by " dn[fs] " checks"),
+			(dn[fs] == 0 ? "NOT checked" : dbad[fs] ? "NOT verified" : "verified by " dn[fs] (dn[fs] == 1 ? " check" : " checks")),
 			good[fs], bad[fs]
 	}
 }' "$ktap"
