@@ -8,11 +8,15 @@
 #   (default build/qemu/NAME) gets the images, the DTB, console.log and
 #   ktap.txt.  DAXTEST_SEED=N in the environment replays a run's random
 #   choices.
+#   When the scenario sets VIRTIOFS=TAG, virtiofsd (VIRTIOFSD in the
+#   environment, default /usr/lib/qemu/virtiofsd) shares OUTDIR/virtiofs
+#   with the guest as a vhost-user-fs-pci device with that tag.
 #   When the scenario names a KUnit SUITE built into the kernel, its
 #   KTAP (before /init's) and its answer are checked too, and the result
 #   goes to KERNEL_DIR/kunit-NAME.result for qemu-kunit-compare.sh.
-# exit: 0 the guest's plan completed and every case passed, 1 usage,
-#       2 a case failed or the plan did not complete, 77 no QEMU or mkfs
+# exit: 0 the guest's plan completed and every case passed, 1 usage (or
+#       VIRTIOFS set and no virtiofsd), 2 a case failed or the plan did
+#       not complete (or virtiofsd did not start), 77 no QEMU or mkfs
 #       tools (skip), 124 QEMU hit the scenario's TIMEOUT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -32,8 +36,8 @@ QEMU='' MACHINE='' CPU='' MEMORY='' FRAGMENTS='' PMEM_BASE='' PMEM='' APPEND='' 
 # built-in DTB, PATH in its build directory, which must already hold
 # them); more QEMU options (words); the KUnit suite to check, its
 # expected answer and kernel cache words, and the cases that may skip on
-# this architecture.
-RAM_BASE=0x40000000 DT=qemu QEMU_OPTS='' SUITE='' CACHE='' ALIASING='' ALLOW_SKIP=''
+# this architecture; the tag of a virtio-fs share (needs PCI: virt).
+RAM_BASE=0x40000000 DT=qemu QEMU_OPTS='' SUITE='' CACHE='' ALIASING='' ALLOW_SKIP='' VIRTIOFS=''
 # shellcheck source=/dev/null
 . "$conf"
 for v in QEMU MACHINE CPU MEMORY PMEM_BASE PMEM APPEND TIMEOUT; do
@@ -54,6 +58,16 @@ fi
 for t in "$QEMU" dtc mkfs.ext4 mkfs.ext2 mkfs.xfs mkfs.erofs python3; do
 	command -v "$t" >/dev/null || { echo "skip: no $t on PATH"; exit "$SKIP"; }
 done
+# A scenario with a virtio-fs share fails, rather than skips, without
+# virtiofsd: its other checks would pass and hide that this one never ran.
+# (The guest skips its virtio-fs tests, with the reason, only when the
+# scenario sets no VIRTIOFS.)
+virtiofsd=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+if [ -n "$VIRTIOFS" ]; then
+	[[ $VIRTIOFS =~ ^[A-Za-z0-9_-]+$ ]] || die_usage "error: $conf: VIRTIOFS must be a tag of letters, digits, _ and -, not '$VIRTIOFS'"
+	[ -n "${VIRTIOFSD:-}" ] || "$here/deps.sh" qemu-system-common >&2
+	[ -x "$virtiofsd" ] || die_usage "error: $conf sets VIRTIOFS=$VIRTIOFS, but there is no $virtiofsd (Debian: qemu-system-common; VIRTIOFSD= names another)"
+fi
 mkdir -p "$out"
 out=$(realpath "$out")
 kernel=$(realpath "$kernel") initrd=$(realpath "$initrd")
@@ -156,6 +170,55 @@ esac
 
 append="$APPEND DAXTEST_DEVS=$devs DAXTEST_SEED=$seed"
 read -ra opts <<<"$QEMU_OPTS"
+
+# virtio-fs: virtiofsd serves OUTDIR/virtiofs on a vhost-user socket; the
+# guest reads the file made here and writes its own.  vhost-user needs the
+# guest's RAM shared with virtiofsd: a memfd backend.  As the machine's
+# memory-backend it leaves the device tree as dumped above (-numa
+# node,memdev= would add numa-node-id properties to it).  QEMU 7.2's
+# vhost-user-fs-pci has no DAX window (no cache-size), so the guest's
+# fs->dax_dev is NULL: dax=always must fail.  sandbox=chroot: the
+# namespace sandbox needs more than a container's root may have.
+vfs_pid=''
+stop_virtiofsd() {
+	[ -n "$vfs_pid" ] || return 0
+	kill "$vfs_pid" 2>/dev/null
+	wait "$vfs_pid" 2>/dev/null
+	vfs_pid=''
+	rm -rf "$(dirname "$sock")"
+}
+trap stop_virtiofsd EXIT
+if [ -n "$VIRTIOFS" ]; then
+	# The socket in a short /tmp path: sun_path holds 107 bytes, and
+	# OUTDIR may be deep in a CI checkout.
+	share=$out/virtiofs sock=$(mktemp -d /tmp/virtiofsd.XXXXXX)/sock
+	rm -rf "$share"
+	mkdir -p "$share"
+	# The text qemu/guest/dax-test.c expects (VFS_HOST_FILE, VFS_HOST_LINE,
+	# VFS_HOST_LINES): several pages, known to both sides.
+	for ((l = 1; l <= 1000; l++)); do printf 'virtio-fs host file line %d\n' "$l"; done >"$share/host.txt"
+	vfs_cmd=("$virtiofsd" "--socket-path=$sock" -o "source=$share" -o sandbox=chroot)
+	echo "virtiofsd: $(printf '%q ' "${vfs_cmd[@]}")"
+	"${vfs_cmd[@]}" </dev/null >"$out/virtiofsd.log" 2>&1 &
+	vfs_pid=$!
+	for ((w = 0; w < 100; w++)); do
+		[ -S "$sock" ] && break
+		kill -0 "$vfs_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! kill -0 "$vfs_pid" 2>/dev/null; then
+		tail -n 5 "$out/virtiofsd.log"
+		echo "error: $virtiofsd exited before QEMU could connect (log: $out/virtiofsd.log)"
+		exit 2
+	elif [ ! -S "$sock" ]; then
+		tail -n 5 "$out/virtiofsd.log"
+		echo "error: $virtiofsd made no socket $sock within 10s (log: $out/virtiofsd.log)"
+		exit 2
+	fi
+	opts+=(-object "memory-backend-memfd,id=mem,size=${MEMORY}M,share=on" -machine memory-backend=mem
+		-chardev "socket,id=vfs,path=$sock" -device "vhost-user-fs-pci,chardev=vfs,tag=$VIRTIOFS")
+	append+=" DAXTEST_VIRTIOFS=$VIRTIOFS"
+fi
 cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nographic -no-reboot "${opts[@]}"
 	-kernel "$kernel" -initrd "$initrd" "${dtb[@]}" "${loaders[@]}" -append "$append")
 repro="DAXTEST_SEED=$seed $0 $conf $2 $3 $out"
@@ -166,6 +229,7 @@ timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$out/console.log" 2>&1
 rc=$?
 boot_secs=$(($(date +%s) - t0))
 progress "qemu exited with $rc after ${boot_secs}s; console: $out/console.log"
+stop_virtiofsd
 
 # With a KUnit suite built in, the kernel's KTAP comes first, the guest's second.
 python3 "$here/qemu-ktap.py" --documents "$([ -n "$SUITE" ] && echo 2 || echo 1)" \
@@ -205,6 +269,12 @@ fi
 if [ $rc -ne 0 ]; then
 	echo "reproduce: $repro"
 	echo "error: QEMU exited with $rc after a complete plan (console: $out/console.log)"
+	exit 2
+fi
+# The guest's file (dax-test.c: guest-VFS_GUEST_SIZE) went through virtiofsd.
+if [ -n "$VIRTIOFS" ] && [ "$(stat -c %s "$share/guest-1048577" 2>/dev/null)" != 1048577 ]; then
+	echo "reproduce: $repro"
+	echo "error: the guest's virtio-fs file $share/guest-1048577 is not on the host with 1048577 bytes"
 	exit 2
 fi
 echo "$name: every case passed (KTAP: $out/ktap.txt)"

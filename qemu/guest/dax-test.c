@@ -17,6 +17,12 @@
  *   DAXTEST_SEED=N           seed of the random data and of fsx (default:
  *                            the clock; the seed is printed either way)
  *   DAXTEST_OPS=N            fsx operations per file system (10000)
+ *   DAXTEST_VIRTIOFS=TAG     the tag of a virtio-fs share from the host
+ *                            (scripts/qemu-run.sh, VIRTIOFS= in the
+ *                            scenario), tested in both modes: it has no
+ *                            DAX window, so dax=always must be refused and
+ *                            a default mount must work; without it those
+ *                            two tests skip
  *   DAXTEST_END=poweroff|reboot   how the boot ends (default poweroff);
  *                            reboot for boards without a power-off
  *                            driver (QEMU's -no-reboot makes it an exit)
@@ -712,7 +718,7 @@ static int check_file(const char *path, long size, uint64_t tag)
 	return PASS;
 }
 
-enum { TAG_WRITE = 1, TAG_MMAP, TAG_COW, TAG_MSYNC };
+enum { TAG_WRITE = 1, TAG_MMAP, TAG_COW, TAG_MSYNC, TAG_VFS };
 
 /* The files of the size list, written by write() (w-SIZE) or mmap (m-SIZE). */
 static int create_files(struct dev *d, int by_mmap)
@@ -1438,6 +1444,159 @@ static int t_default_roundtrip(struct dev *d)
 }
 
 /* ------------------------------------------------------------------ */
+/* virtio-fs (both modes)                                              */
+
+/*
+ * A virtio-fs device from QEMU 7.2 has no DAX window (its
+ * vhost-user-fs-pci has no cache-size), so fs->dax_dev stays NULL: the
+ * state the series' virtio_fs patch ("virtio_fs: Carry on without DAX
+ * if unsupported") also leaves a device in when alloc_dax() refuses
+ * filesystem DAX.  Then virtio_fs_fill_super() must fail dax=always with
+ * -EINVAL and this message, and a default mount must work without DAX.
+ */
+#define VFS_MNT		"/mnt/vfs"
+#define VFS_DAX_MSG	"virtio-fs: dax can't be enabled as filesystem device does not support it."
+/* Why fs->dax_dev is NULL, as virtio_fs_setup_dax() logs it at probe. */
+#define VFS_NO_WINDOW	"virtio_fs_setup_dax: No cache capability"
+#define VFS_REFUSED	"DAX not supported, not using the DAX window"
+/*
+ * The host's file, written by scripts/qemu-run.sh: VFS_HOST_LINES lines
+ * of VFS_HOST_LINE (numbered from 1), several pages of known text.
+ */
+#define VFS_HOST_FILE	"host.txt"
+#define VFS_HOST_LINE	"virtio-fs host file line %d\n"
+#define VFS_HOST_LINES	1000
+#define VFS_GUEST_SIZE	(MiB + 1)
+
+static const char *vfs_tag;
+
+/* Mount the share with opts; the kernel's messages meanwhile are added to log. */
+static int vfs_mount(const char *opts, char *log, size_t logsize)
+{
+	int lfd = log_open();
+	int r;
+
+	mkdir("/mnt", 0755);
+	mkdir(VFS_MNT, 0755);
+	r = mount(vfs_tag, VFS_MNT, "virtiofs", 0, opts);
+	r = r ? -errno : 0;
+	if (log)
+		log_read(lfd, log, logsize);
+	if (lfd >= 0)
+		close(lfd);
+	return r;
+}
+
+static int t_vfs_dax_refused(void)
+{
+	char log[4096] = "", *klog;
+	const char *why = NULL;
+	int r, wrapped = 0;
+
+	if (!vfs_tag)
+		return skip("no DAXTEST_VIRTIOFS: the scenario shares no directory (VIRTIOFS=)");
+	/* The premise: the device came up without a DAX device, and why. */
+	klog = klog_all(&wrapped);
+	if (klog && strstr(klog, VFS_NO_WINDOW))
+		why = "the device has no DAX window";
+	else if (klog && strstr(klog, VFS_REFUSED))
+		why = "alloc_dax() refused its DAX window";
+	free(klog);
+	if (!why)
+		return fail("the kernel logged neither \"%s\" nor \"%s\": does the device offer DAX?",
+			    VFS_NO_WINDOW, VFS_REFUSED);
+	r = vfs_mount("dax=always", log, sizeof(log));
+	if (!r) {
+		umount(VFS_MNT);
+		return fail("mount -o dax=always succeeded on a device without a DAX window");
+	}
+	if (r != -EINVAL) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -o dax=always failed with %s, not EINVAL", strerror(-r));
+	}
+	if (!strstr(log, VFS_DAX_MSG)) {
+		diag_tail("kernel", log, 5);
+		return fail("the mount failed (EINVAL), but the kernel did not say \"%s\"",
+			    VFS_DAX_MSG);
+	}
+	diag("virtiofs: %s; mount -o dax=always failed with %s, as it must", why, strerror(-r));
+	return PASS;
+}
+
+/* The host's file: exactly the text qemu-run.sh wrote, and not DAX. */
+static int vfs_check_host_file(void)
+{
+	char path[96];
+	long got, len = 0, at;
+	int i, dax;
+
+	snprintf(path, sizeof(path), "%s/%s", VFS_MNT, VFS_HOST_FILE);
+	for (i = 1; i <= VFS_HOST_LINES; i++)
+		len += snprintf((char *)expect_buf + len, BIG - len, VFS_HOST_LINE, i);
+	got = read_whole(path, read_buf, BIG);
+	if (got < 0)
+		return fail("read the host's %s: %s", path, strerror(-got));
+	if (got != len)
+		return fail("the host's %s has %ld bytes, not %ld", path, got, len);
+	at = first_diff(expect_buf, read_buf, len);
+	if (at >= 0)
+		return fail("the host's %s differs at byte %ld (0x%02x, expected 0x%02x)", path, at,
+			    read_buf[at], expect_buf[at]);
+	dax = statx_dax(path);
+	if (dax != 0)
+		return fail("statx %s: %s", path, dax < 0 ? "no answer" : "DAX is on");
+	return PASS;
+}
+
+static int t_vfs_roundtrip(void)
+{
+	char log[4096] = "", path[96];
+	int r, dax;
+
+	if (!vfs_tag)
+		return skip("no DAXTEST_VIRTIOFS: the scenario shares no directory (VIRTIOFS=)");
+	r = vfs_mount("", log, sizeof(log));
+	if (r) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -t virtiofs %s %s: %s", vfs_tag, VFS_MNT, strerror(-r));
+	}
+	r = vfs_check_host_file();
+	snprintf(path, sizeof(path), "%s/guest-%ld", VFS_MNT, VFS_GUEST_SIZE);
+	if (r == PASS)
+		r = create_by_write(path, VFS_GUEST_SIZE, TAG_VFS);
+	if (r == PASS && umount(VFS_MNT))
+		return fail("umount %s: %s", VFS_MNT, strerror(errno));
+	if (r != PASS) {
+		umount(VFS_MNT);
+		return r;
+	}
+	/* a new super block: what reads back now came from the host */
+	r = vfs_mount("", log, sizeof(log));
+	if (r) {
+		diag_tail("kernel", log, 5);
+		return fail("mount -t virtiofs %s %s again: %s", vfs_tag, VFS_MNT, strerror(-r));
+	}
+	r = check_file(path, VFS_GUEST_SIZE, TAG_VFS);
+	if (r == PASS) {
+		dax = statx_dax(path);
+		if (dax != 0)
+			r = fail("statx %s: %s", path, dax < 0 ? "no answer" : "DAX is on");
+	}
+	if (umount(VFS_MNT) && r == PASS)
+		r = fail("umount %s: %s", VFS_MNT, strerror(errno));
+	return r;
+}
+
+static const struct {
+	int (*fn)(void);
+	const char *what;
+} vfs_tests[] = {
+	{ t_vfs_dax_refused, "no DAX device; mount -o dax=always is refused with EINVAL (\"dax can't be enabled\")" },
+	{ t_vfs_roundtrip, "default mount: the host's file reads back, a file written here reads back after a remount, statx says no DAX" },
+};
+#define NVFS_TESTS (sizeof(vfs_tests) / sizeof(vfs_tests[0]))
+
+/* ------------------------------------------------------------------ */
 /* The kernel log at the end                                           */
 
 static const char *const bad_words[] = {
@@ -1511,6 +1670,8 @@ static int parse_plan(const char *mode)
 		emit("Bail out! DAXTEST_MODE must be dax or nodax, not '%s'", mode);
 		return -1;
 	}
+	s = getenv("DAXTEST_VIRTIOFS");
+	vfs_tag = s && *s ? s : NULL;
 	s = getenv("DAXTEST_SEED");
 	seed = s && *s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)(now() * 1e6);
 	s = getenv("DAXTEST_OPS");
@@ -1621,6 +1782,7 @@ static int run_tests(int dax)
 	for (k = 0; k < ndevs; k++)
 		for (i = 0; i < ntests; i++)
 			planned += runs_on(&tests[i], &devs[k]);
+	planned += NVFS_TESTS;
 	emit("1..%d", planned);
 	if (!dax)
 		boot_log = klog_all(&wrapped);
@@ -1642,6 +1804,10 @@ static int run_tests(int dax)
 		}
 	for (k = 0; k < ndevs; k++)
 		do_umount(&devs[k]);
+	for (i = 0; i < (int)NVFS_TESTS; i++) {
+		begin("virtiofs on %.32s: %s", vfs_tag ? vfs_tag : "(none)", vfs_tests[i].what);
+		report(vfs_tests[i].fn());
+	}
 	begin("kernel log is free of warnings, BUGs, oopses and bad page reports");
 	report(t_kernel_log());
 	diag("dax-test: pass:%d fail:%d skip:%d", npass, nfail, nskip);
@@ -1663,8 +1829,8 @@ int main(void)
 	if (prog == MAP_FAILED)
 		emit("Bail out! mmap: %s", strerror(errno));
 	else if (parse_plan(mode ? mode : "(unset)") == 0) {
-		diag("dax-test: mode %s, devices %s, seed %" PRIu64 ", fsx ops %ld",
-		     mode, getenv("DAXTEST_DEVS"), seed, fsx_ops);
+		diag("dax-test: mode %s, devices %s, virtio-fs %s, seed %" PRIu64 ", fsx ops %ld",
+		     mode, getenv("DAXTEST_DEVS"), vfs_tag ? vfs_tag : "(none)", seed, fsx_ops);
 		/*
 		 * The tests run in a child: a fault in a DAX mapping kills it
 		 * with SIGBUS or SIGSEGV, and PID 1 reports which test died
