@@ -45,8 +45,13 @@ b4)
 		cat "$pdir/0000-cover-letter.patch"
 		series_patches "$pdir" | while read -r p; do cat "$pdir/$p"; done
 	} >"$out/series.mbox"
+	# b4 am and git am want a git identity, which a fresh machine does
+	# not have; the trees are compared by content, so a neutral one for
+	# these two commands (GIT_CONFIG_*: the user's files are not touched).
+	ident=(env GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=apply-series
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=apply-series@localhost)
 	# b4 looks up base-commit in the repository it runs in.
-	if ! (cd "$trees/b4" && b4 --offline-mode --no-stdin am -m "$out/series.mbox" -o "$out") >"$out/b4.log" 2>&1; then
+	if ! (cd "$trees/b4" && "${ident[@]}" b4 --offline-mode --no-stdin am -m "$out/series.mbox" -o "$out") >"$out/b4.log" 2>&1; then
 		cat "$out/b4.log"
 		echo "error: b4 am failed on the series (log: $out/b4.log)" >&2
 		exit 2
@@ -59,7 +64,7 @@ b4)
 	fi
 	grep -q "^ *Base: using specified base-commit $(git -C "$src" rev-parse base)" "$out/b4.log" ||
 		{ cat "$out/b4.log"; echo "error: b4 did not find the cover letter's base-commit" >&2; exit 2; }
-	if ! git -C "$trees/b4" am -q "$mbx"; then
+	if ! "${ident[@]}" git -C "$trees/b4" am -q "$mbx"; then
 		git -C "$trees/b4" am --abort
 		echo "error: git am of b4's $mbx failed" >&2
 		exit 2

@@ -107,7 +107,7 @@ if [ "$k" -eq 0 ] && [ "$(cat "$out/warnings.base.targets" 2>/dev/null)" != "${t
 		esac
 	done
 fi
-if ! kmake "$tree" "$out" "$arch" "$cross" W=1 KCFLAGS=-Wno-error "${targets[@]}" >"$log" 2>&1; then
+if ! run_logged "$log" kmake "$tree" "$out" "$arch" "$cross" W=1 KCFLAGS=-Wno-error "${targets[@]}"; then
 	grep -E 'error|Error' "$log" | head -n 10
 	echo "error: build failed at step $k (log: $log)"
 	exit 2

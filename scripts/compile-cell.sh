@@ -57,12 +57,12 @@ if [ ${#frags[@]} -gt 0 ]; then
 fi
 dax_config_summary "$out/.config"
 
-kmake -s prepare >"$out/prepare.log" 2>&1 || { tail -n 20 "$out/prepare.log"; echo "error: make prepare failed"; exit 2; }
+run_logged "$out/prepare.log" kmake -s prepare || { tail -n 20 "$out/prepare.log"; echo "error: make prepare failed"; exit 2; }
 
 # External objects are built in their own directory (6.1 has no MO=):
 # build a copy, not the project's source.
 rm -rf "$out/probe" && cp -r "$here/probe" "$out/probe"
-if ! kmake M="$out/probe" PROBE_EXPECT=$probe_expect cache_aliasing_probe.o >"$out/probe.log" 2>&1; then
+if ! run_logged "$out/probe.log" kmake M="$out/probe" PROBE_EXPECT=$probe_expect cache_aliasing_probe.o; then
 	grep -E 'error|Error' "$out/probe.log" | head -n 5
 	echo "error: probe: cache_is_aliasing() is not '$expect' here (log: $out/probe.log)"
 	exit 2
@@ -70,7 +70,7 @@ fi
 echo "probe: cache_is_aliasing() is $expect, as expected"
 
 if grep -q '^CONFIG_DAX=y' "$out/.config"; then
-	kmake drivers/dax/ >"$out/dax.log" 2>&1 || { grep -E 'error|Error' "$out/dax.log" | head -n 5; echo "error: drivers/dax/ failed to build (log: $out/dax.log)"; exit 2; }
+	run_logged "$out/dax.log" kmake drivers/dax/ || { grep -E 'error|Error' "$out/dax.log" | head -n 5; echo "error: drivers/dax/ failed to build (log: $out/dax.log)"; exit 2; }
 	echo "drivers/dax/: built"
 fi
 # What else the series changes, where this configuration compiles it.
@@ -79,6 +79,6 @@ grep -q '^CONFIG_FS_DAX=y' "$out/.config" && targets+=(fs/dax.o mm/memory.o)
 grep -Eq '^CONFIG_LIBNVDIMM=[ym]' "$out/.config" && targets+=(drivers/nvdimm/)
 grep -q '^CONFIG_ARCH_HAS_PMEM_API=y' "$out/.config" && [ -f "$tree/arch/$arch/mm/pmem.c" ] && targets+=("arch/$arch/mm/pmem.o")
 if [ ${#targets[@]} -gt 0 ]; then
-	kmake "${targets[@]}" >"$out/more.log" 2>&1 || { grep -E 'error|Error' "$out/more.log" | head -n 5; echo "error: ${targets[*]} failed to build (log: $out/more.log)"; exit 2; }
+	run_logged "$out/more.log" kmake "${targets[@]}" || { grep -E 'error|Error' "$out/more.log" | head -n 5; echo "error: ${targets[*]} failed to build (log: $out/more.log)"; exit 2; }
 	echo "${targets[*]}: built"
 fi

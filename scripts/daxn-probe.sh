@@ -26,14 +26,14 @@ frag=$here/../configs/fragments/dax-off.config
 progress "x86_64_defconfig + dax-off in $out"
 kconfigure "$tree" "$out" x86 "" x86_64_defconfig "$frag" || exit 2
 "$here/config-check.sh" "$out/.config" "$frag" || exit 2
-kmake "$tree" "$out" x86 "" -s prepare >"$out/prepare.log" 2>&1 ||
+run_logged "$out/prepare.log" kmake "$tree" "$out" x86 "" -s prepare ||
 	{ tail -n 20 "$out/prepare.log"; echo "error: make prepare failed"; exit 2; }
 
 # External objects are built in their own directory (6.1 has no MO=):
 # build a copy, not the project's source.
 rm -rf "$out/probe-daxn" && cp -r "$here/probe-daxn" "$out/probe-daxn"
 build() {
-	kmake "$tree" "$out" x86 "" M="$out/probe-daxn" "$1.o" >"$out/$1.log" 2>&1
+	run_logged "$out/$1.log" kmake "$tree" "$out" x86 "" M="$out/probe-daxn" "$1.o"
 }
 
 # check OBJECT REASON...: on the base, OBJECT must fail, and its log must

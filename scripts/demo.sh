@@ -11,7 +11,9 @@ out=${O:-$BUILD/out}
 scenario=$top/qemu/armv7-virt-dax.conf
 
 progress "applying patches/ with git am"
-"$here/apply-series.sh" "$top/patches" "$SRC" "$TREES" git-am >/dev/null || exit 2
+mkdir -p "$out"
+PROGRESS_LABEL="git am" run_logged "$out/demo-apply.log" "$here/apply-series.sh" "$top/patches" "$SRC" "$TREES" git-am ||
+	{ tail -n 5 "$out/demo-apply.log"; exit 2; }
 progress "building the ARMv7 LPAE kernel (tinyconfig + configs/qemu-armv7-virt.config)"
 "$here/qemu-kernel.sh" "$TREES/git-am" "$out/qemu/series" "$top/configs/qemu-armv7-virt.config" || exit 2
 progress "building the guest's test program (static armhf) and its initramfs"

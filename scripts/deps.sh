@@ -1,7 +1,9 @@
 #!/bin/bash
 # Install the Debian packages named on the command line that are missing.
 # Quick when everything is there: it asks dpkg first and runs apt only
-# for what is missing.
+# for what is missing.  Without recommends: what a package merely
+# recommends is not what the project needs, and a fresh machine (the
+# root .ci/run makes) must show any package the project forgot to name.
 #
 # exit: 0 all installed, 1 not root / apt failed (its error is printed)
 set -u
@@ -16,16 +18,17 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 progress "apt-get install ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
+logs=$(mktemp -d /tmp/deps.XXXXXX)
+trap 'rm -rf "$logs"' EXIT
 # Update the lists at most once an hour: installs on a fresh machine need
 # it, repeated runs should not pay for it.
 stamp=/var/lib/apt/periodic/.dax-series-update
 if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
-	apt-get update -q >/tmp/apt-update.log 2>&1 || { cat /tmp/apt-update.log >&2; echo "error: apt-get update failed; retry: make deps" >&2; exit 1; }
+	apt_get "$logs/update.log" update -q || { tail -n 5 "$logs/update.log" >&2; echo "error: apt-get update failed; retry: make deps" >&2; exit 1; }
 	mkdir -p "${stamp%/*}" && touch "$stamp"
 fi
-if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/apt-install.log 2>&1; then
-	tail -n 5 /tmp/apt-install.log >&2
+if ! apt_get "$logs/install.log" install -y -q --no-install-recommends "${missing[@]}"; then
+	tail -n 5 "$logs/install.log" >&2
 	echo "error: apt-get install ${missing[*]} failed; retry: make deps" >&2
 	exit 1
 fi

@@ -58,7 +58,7 @@ if ! "$here/config-check.sh" "$out/.config" "${frags[@]}"; then
 fi
 
 progress "build: zImage dtbs (log: $out/build.log)"
-if ! kmake zImage dtbs >"$out/build.log" 2>&1; then
+if ! run_logged "$out/build.log" kmake zImage dtbs; then
 	grep -E 'error|Error' "$out/build.log" | head -n 5
 	echo "error: kernel build failed (log: $out/build.log)"
 	exit 2

@@ -36,7 +36,7 @@ arm)
 esac
 
 progress "kunit.py ${args[*]} (in $tree)"
-(cd "$tree" && PATH=/usr/bin:$PATH ./tools/testing/kunit/kunit.py "${args[@]}") >"$out/kunit.log" 2>&1
+PROGRESS_LABEL="kunit.py $arch" run_logged "$out/kunit.log" env -C "$tree" PATH="/usr/bin:$PATH" ./tools/testing/kunit/kunit.py "${args[@]}"
 rc=$?
 if [ "$mode" = expect-fail ]; then
 	tail -n 3 "$out/kunit.log"

@@ -9,6 +9,71 @@ progress() {
 	printf '# [%4ss] %s\n' "$(($(date +%s) - LIB_T0))" "$*" >&2
 }
 
+# run_logged LOG CMD...: run CMD with its output in LOG (stdin
+# /dev/null) and return its code.  While it runs, say every
+# PROGRESS_SECS (default 30) how long it has run and, where LOG is Kbuild
+# output, how many objects it has built; otherwise LOG's last line (an
+# inner run_logged's tick, apt's "Waiting for cache lock", ...).
+# PROGRESS_LABEL names the step (default: the command).
+run_logged() {
+	local log=$1 pid tick rc
+	shift
+	"$@" >"$log" 2>&1 </dev/null &
+	pid=$!
+	progress_ticker "$log" "${PROGRESS_LABEL:-$1}" "$pid" &
+	tick=$!
+	wait "$pid" && rc=0 || rc=$?
+	kill "$tick" 2>/dev/null || true
+	wait "$tick" 2>/dev/null || true
+	return $rc
+}
+
+# progress_ticker LOG LABEL PID: run_logged's clock, in the background.
+progress_ticker() {
+	local log=$1 label=$2 pid=$3 t0 s objs last
+	# A clock must not stop at a grep that finds nothing (set -e callers).
+	set +e
+	t0=$(date +%s)
+	# wait, unlike a foreground sleep, lets the TERM from run_logged in.
+	trap 'kill "$s" 2>/dev/null; exit 0' TERM
+	while :; do
+		sleep "${PROGRESS_SECS:-30}" &
+		s=$!
+		wait "$s"
+		kill -0 "$pid" 2>/dev/null || exit 0
+		# Kbuild's quiet lines: "  CC      fs/dax.o".
+		objs=$(grep -cE '^  (CC|AS|LD|AR|HOSTCC|HOSTLD|CPP|LDS|OBJCOPY|DTC|GEN|UPD)( \[M\])? +[^ ]' "$log" 2>/dev/null)
+		last=$(grep -v '^[[:space:]]*$' "$log" 2>/dev/null | tail -n 1 | sed 's/^[[:space:]]*//' | cut -c1-120)
+		if [ "${objs:-0}" -gt 0 ]; then
+			progress "$label: running $(($(date +%s) - t0))s, $objs Kbuild steps done (last: $last)"
+		else
+			progress "$label: running $(($(date +%s) - t0))s${last:+ (last: $last)}"
+		fi
+	done
+}
+
+# apt_get LOG ARGS...: apt-get ARGS with its output in LOG, as run_logged
+# runs it.  A lock held by another apt or dpkg (unattended-upgrades on a
+# real machine) is waited for, up to APT_LOCK_WAIT seconds (default 600),
+# saying so, instead of failing at once: apt itself waits for dpkg's lock
+# (DPkg::Lock::Timeout), and the lists lock of "apt-get update", which
+# apt does not wait for, is retried here.
+apt_get() {
+	local log=$1 t0 rc holder wait=${APT_LOCK_WAIT:-600}
+	shift
+	t0=$(date +%s)
+	while :; do
+		PROGRESS_LABEL="apt-get $1" run_logged "$log" env DEBIAN_FRONTEND=noninteractive \
+			apt-get -o DPkg::Lock::Timeout="$wait" "$@"
+		rc=$?
+		[ $rc -ne 0 ] || return 0
+		holder=$(sed -n 's/^E: Could not get lock \(.*\)\. It is held by \(.*\)$/\1 is held by \2/p' "$log" | head -n 1)
+		[ -n "$holder" ] && [ $(($(date +%s) - t0)) -lt "$wait" ] || return $rc
+		progress "apt-get $1: $holder; waiting ($(($(date +%s) - t0))s of ${wait}s)"
+		sleep 5
+	done
+}
+
 die_usage() {
 	echo "$*" >&2
 	exit 1
@@ -60,16 +125,32 @@ tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
 # usage errors or missing tools (1).
 tap_real=0 tap_timeout=0 tap_tool=0
 tap_failures=()
-: "${TAP_LOGDIR:=$(mktemp -d /tmp/tap.XXXXXX)}"
+
+# tap_logdir: where the tests' logs go, made on first use: O/test-logs
+# (kept for reading after the run, emptied when the next one starts), or
+# a temporary folder removed when the script exits.
+tap_logdir() {
+	[ -n "${TAP_LOGDIR:-}" ] && return 0
+	if [ -n "${O:-${BUILD:-}}" ]; then
+		TAP_LOGDIR=${O:-$BUILD/out}/test-logs/$(basename "$0" .sh)
+		rm -rf "$TAP_LOGDIR" && mkdir -p "$TAP_LOGDIR"
+	else
+		TAP_LOGDIR=$(mktemp -d /tmp/tap.XXXXXX)
+		# shellcheck disable=SC2064 # the folder is known now
+		trap "rm -rf '$TAP_LOGDIR'" EXIT
+	fi
+}
 
 tap_run() {
 	local name=$1 repro=$2 log rc t0 why
 	shift 2
 	tap_n=$((tap_n + 1))
+	tap_logdir
 	log=$TAP_LOGDIR/$tap_n.log
 	t0=$(date +%s)
 	# Every test runs under a time limit; 124 is reported as a timeout.
-	timeout "${TAP_TIMEOUT:-1800}" "$@" >"$log" 2>&1 </dev/null
+	# run_logged says every PROGRESS_SECS what the test is doing.
+	PROGRESS_LABEL=$name run_logged "$log" timeout "${TAP_TIMEOUT:-1800}" "$@"
 	rc=$?
 	[ "${V:-0}" = 1 ] && sed 's/^/#   /' "$log"
 	why=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1 | cut -c1-200)

@@ -45,7 +45,7 @@ phase() {
 	local name=$1 log=$out/$2 t0 rc
 	shift 2
 	t0=$(date +%s%N)
-	"$@" >"$log" 2>&1
+	PROGRESS_LABEL="$arch $side $name" run_logged "$log" "$@"
 	rc=$?
 	echo "$name $((($(date +%s%N) - t0) / 1000000))" >>"$out/seconds"
 	[ $rc -eq 0 ] && return 0

@@ -35,6 +35,13 @@ need_tools "${cross}gcc" ccache
 
 mkdir -p "$out"
 out=$(realpath "$out")
+# Build from a hard-linked mirror of TREE (tree_mirror, lib.sh), kept as
+# long as TREE holds the same files: applying the same series again (the
+# apply tests, after make demo) rewrites TREE's files, but not the
+# mirror's, so Kbuild sees no change and the demo's kernel is the qemu
+# group's.
+tree_mirror "$tree" "$out.src" || { echo "error: cannot mirror $tree in $out.src"; exit 2; }
+tree=$out.src
 export CCACHE_DIR=${CCACHE_DIR:-$here/../build/ccache}
 # Other builds share this machine: stay nice, and at most two jobs.
 jobs=${JOBS:-2}
@@ -89,7 +96,7 @@ echo
 progress "build $target"
 # A failed build must not leave an older kernel for the boots.
 rm -f "$out/$image"
-if ! kmake "$target" >"$out/build.log" 2>&1; then
+if ! PROGRESS_LABEL="build $target" run_logged "$out/build.log" kmake "$target"; then
 	grep -E 'error|Error' "$out/build.log" | head -n 10
 	echo "error: the kernel build failed (log: $out/build.log)"
 	exit 2

@@ -48,14 +48,15 @@ cmd=("$QEMU" -M "$MACHINE")
 cmd+=(-kernel "$kdir/$KERNEL")
 [ -n "$DTB" ] && cmd+=(-dtb "$kdir/$DTB")
 # -no-reboot: the suite's reboot ends QEMU instead of booting again.
-cmd+=(-append "$APPEND" -display none -serial stdio -monitor none -no-reboot)
+# -nodefaults: only the devices named here (see qemu-run.sh).
+cmd+=(-append "$APPEND" -nodefaults -display none -serial stdio -no-reboot)
 
 log=$kdir/kunit-$name.log result=$kdir/kunit-$name.result
 rm -f "$log" "$result"
 repro="timeout $TIMEOUT $(printf '%q ' "${cmd[@]}")"
 echo "qemu: $repro"
 t0=$(date +%s%N)
-timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$log" 2>&1
+PROGRESS_LABEL="qemu $name" run_logged "$log" timeout "$TIMEOUT" "${cmd[@]}"
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 secs=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))

@@ -126,7 +126,7 @@ done
 case $DT in
 qemu)
 	# QEMU's own device tree for this machine, plus the pmem nodes.
-	"$QEMU" -M "$MACHINE,dumpdtb=$out/virt.dtb" -cpu "$CPU" -m "$MEMORY" -display none \
+	"$QEMU" -M "$MACHINE,dumpdtb=$out/virt.dtb" -cpu "$CPU" -m "$MEMORY" -nodefaults -display none \
 		>"$out/dumpdtb.log" 2>&1 || { cat "$out/dumpdtb.log"; echo "error: $QEMU dumpdtb failed"; exit 2; }
 	dtc -q -I dtb -O dts -o "$out/virt.dts" "$out/virt.dtb" ||
 		{ echo "error: dtc cannot read QEMU's $out/virt.dtb"; exit 2; }
@@ -219,13 +219,16 @@ if [ -n "$VIRTIOFS" ]; then
 		-chardev "socket,id=vfs,path=$sock" -device "vhost-user-fs-pci,chardev=vfs,tag=$VIRTIOFS")
 	append+=" DAXTEST_VIRTIOFS=$VIRTIOFS"
 fi
-cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nographic -no-reboot "${opts[@]}"
+# -nodefaults: the machine has only what is named here, so that no
+# default device (virt's network card wants ipxe-qemu's option ROM, a
+# package -no-install-recommends leaves out) decides whether it starts.
+cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nodefaults -display none -serial stdio -no-reboot "${opts[@]}"
 	-kernel "$kernel" -initrd "$initrd" "${dtb[@]}" "${loaders[@]}" -append "$append")
 repro="DAXTEST_SEED=$seed $0 $conf $2 $3 $out"
 echo "qemu: $(printf '%q ' "${cmd[@]}")"
 progress "boot $name (timeout ${TIMEOUT}s, seed $seed)"
 t0=$(date +%s)
-timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$out/console.log" 2>&1
+PROGRESS_LABEL="qemu $name" run_logged "$out/console.log" timeout "$TIMEOUT" "${cmd[@]}"
 rc=$?
 boot_secs=$(($(date +%s) - t0))
 progress "qemu exited with $rc after ${boot_secs}s; console: $out/console.log"

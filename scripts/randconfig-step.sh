@@ -42,7 +42,7 @@ grep '^error' "$out/targets.skipped" && exit 2
 [ ${#targets[@]} -gt 0 ] || { echo "error: no target of the series is in this configuration"; exit 2; }
 echo "targets: ${targets[*]}"
 log=$out/build.log
-if ! kmake "$tree" "$out" "$arch" "$cross" "${targets[@]}" >"$log" 2>&1; then
+if ! run_logged "$log" kmake "$tree" "$out" "$arch" "$cross" "${targets[@]}"; then
 	grep -E 'error|Error' "$log" | head -n 10
 	echo "error: build failed (log: $log)"
 	exit 2

@@ -35,5 +35,5 @@ done < <(series_patches "$pdir")
 
 # Cover letter subject and blurb -> branch description (subject, blank
 # line, blurb), the input of format-patch --cover-from-description=subject.
-python3 "$(dirname "$0")/series.py" cover-description "$pdir/0000-cover-letter.patch" >"$TAP_LOGDIR/desc" || exit 2
-git -C "$tree" config "branch.$branch.description" "$(cat "$TAP_LOGDIR/desc")"
+desc=$(python3 "$(dirname "$0")/series.py" cover-description "$pdir/0000-cover-letter.patch") || exit 2
+git -C "$tree" config "branch.$branch.description" "$desc"

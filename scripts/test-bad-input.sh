@@ -5,7 +5,7 @@
 #
 # usage: test-bad-input.sh CASE PATCHDIR SRC TREES
 #   CASE: corrupt-git-am | corrupt-quilt | reordered | unlisted | missing | not-base |
-#         unknown-version
+#         unknown-version | other-version
 set -u
 . "$(dirname "$0")/lib.sh"
 [ $# -eq 4 ] || die_usage "usage: $0 CASE PATCHDIR SRC TREES"
@@ -97,15 +97,43 @@ not-base)
 		"$(git -C "$src" rev-parse base)"
 	;;
 unknown-version)
-	# Exit 1 (not a test failure: the registry cannot give it), with
-	# apt's own error and the command to retry.
+	# Exit 1 (not a test failure: the archive cannot give it), with one
+	# line that names the version and the command that proceeds with one
+	# the archive has.
 	code=1
-	expect_fail "could not download linux-source-6.1=0.0-0" "$here/fetch-kernel.sh" linux-source-6.1 0.0-0 \
-		"$work/linux" "$(git -C "$src" rev-parse base)"
-	grep -q "retry: " <<<"$("$here/fetch-kernel.sh" linux-source-6.1 0.0-0 "$work/linux2" x 2>&1)" ||
-		{ echo "error: no retry command printed"; exit 2; }
+	expect_fail "linux-source-6.1=0.0-0 is not in the archive .*; proceed with another: make KERNEL_VERSION=[^ ]* kernel$" \
+		"$here/fetch-kernel.sh" linux-source-6.1 0.0-0 "$work/linux" "$(git -C "$src" rev-parse base)"
+	n=$("$here/fetch-kernel.sh" linux-source-6.1 0.0-0 "$work/linux2" x 2>&1 | grep -vc '^# ')
+	[ "$n" = 1 ] || { echo "error: $n lines for a missing version, not one"; exit 2; }
+	;;
+other-version)
+	# The day the archive drops the pinned revision (here: a pinned
+	# revision it never had), make kernel names the command that goes
+	# on with another; that command must work: the base it derives is
+	# printed, git am and quilt apply the series, and the tests that
+	# compare with the pinned base fail saying which base they ran on.
+	# As a user types it: nothing of the make test running this.
+	mk=(env -u MAKEFLAGS -u MAKELEVEL -u KERNEL_VERSION -u O make -C "$(dirname "$here")" BUILD="$work/build" KERNEL_PINNED=0.0-0)
+	out=$("${mk[@]}" kernel 2>&1)
+	cmd=$(sed -n 's/^error: .*proceed with another: \(make KERNEL_VERSION=[^ ]* kernel\)$/\1/p' <<<"$out")
+	[ -n "$cmd" ] || { echo "$out" | tail -n 3; echo "error: make kernel named no command to proceed"; exit 2; }
+	echo "make kernel said: proceed with $cmd"
+	read -ra words <<<"${cmd#make }"
+	out=$("${mk[@]}" "${words[@]}" 2>&1) || { echo "$out" | tail -n 12; echo "error: '$cmd' failed"; exit 2; }
+	grep -E '^kernel: .* base [0-9a-f]{40} \(derived' <<<"$out" || { echo "$out" | tail -n 3; echo "error: '$cmd' printed no derived base"; exit 2; }
+	out=$(SRC=$work/build/linux TREES=$work/build/trees O=$work/out "$here/test.sh" apply 2>&1)
+	grep -E '^(not )?ok ' <<<"$out"
+	for m in git-am quilt; do
+		grep -q "^ok [0-9]* - apply the series with $m\$" <<<"$out" || { echo "error: $m does not apply the series to ${words[0]}"; exit 2; }
+	done
+	if grep '^not ok ' <<<"$out" | grep -v ' \[run on linux-source-6.1 [^ ]* base [0-9a-f]*, not the pinned '; then
+		echo "error: a test failed on another base without saying which base it ran on"
+		exit 2
+	fi
+	echo "the series applies to ${words[0]#KERNEL_VERSION=}; the tests that compare with the pinned base name the one they ran on"
+	exit 0
 	;;
 *)
-	die_usage "usage: $0 corrupt-git-am|corrupt-quilt|reordered|unlisted|missing|not-base|unknown-version PATCHDIR SRC TREES"
+	die_usage "usage: $0 corrupt-git-am|corrupt-quilt|reordered|unlisted|missing|not-base|unknown-version|other-version PATCHDIR SRC TREES"
 	;;
 esac

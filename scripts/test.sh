@@ -3,9 +3,9 @@
 # skipped"; exit 0 pass, 2 any failure.  Run through the Makefile
 # (make test), which provides the environment below.
 #
-# usage: test.sh [GROUP...]   groups: lint apply bad-input compile matrix
-#                             daxn kunit kunit-qemu qemu qemu-mips
-#                             randconfig maintainers
+# usage: test.sh [GROUP...]   groups: fresh-root lint apply bad-input
+#                             compile matrix daxn kunit kunit-qemu qemu
+#                             qemu-mips randconfig maintainers
 #                             (default: all, in that order), and bisect
 #                             (default only with TEST_FULL=1)
 set -u
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=patches
 OUT=${O:-$BUILD/out}
-all_groups="lint apply bad-input compile matrix daxn kunit kunit-qemu qemu qemu-mips randconfig maintainers"
+all_groups="fresh-root lint apply bad-input compile matrix daxn kunit kunit-qemu qemu qemu-mips randconfig maintainers"
 # make test-full adds the walk over every prefix of the series.
 [ -n "${TEST_FULL:-}" ] && all_groups="$all_groups bisect"
 groups=${*:-$all_groups}
@@ -32,9 +32,44 @@ ensure_applied() {
 
 echo "TAP version 13"
 
+# The tree's base: the pinned one, or another revision (make
+# KERNEL_VERSION=...).  The tests that compare with the pinned base say
+# which base they ran on.
+tree_base=$(git -C "$SRC" rev-parse -q --verify 'base^{commit}')
+tree_version=$(git -C "$SRC" log -1 --format=%s base 2>/dev/null)
+if [ "$tree_base" = "$KERNEL_BASE" ]; then
+	on_base=''
+	tap_comment "kernel: $tree_version, the pinned base $KERNEL_BASE"
+else
+	on_base=" [run on ${tree_version:-?} base ${tree_base:0:12}, not the pinned ${KERNEL_PINNED:-} ${KERNEL_BASE:0:12}]"
+	tap_comment "kernel: ${tree_version:-?}, base $tree_base: NOT the pinned ${KERNEL_PINNED:-} $KERNEL_BASE"
+fi
+
 for g in $groups; do
 	tap_comment "group $g"
 	case $g in
+	fresh-root)
+		# .ci/run's root (scripts/fresh-root.sh) must be what a newcomer
+		# has: a minimal system and the README's prerequisites, nothing
+		# the project installs for itself, or CI would hide a missing
+		# install step.  It kept its package list from before any target.
+		tap_run "fresh-root check refuses a root with packages beyond the minimal set" \
+			"python3 $S/fresh-root-check.py --self-test" python3 $S/fresh-root-check.py --self-test
+		tap_run "README's set-up line names the prerequisites .ci/run installs" \
+			"python3 $S/fresh-root-check.py --readme README.md .ci/prerequisites" \
+			python3 $S/fresh-root-check.py --readme README.md .ci/prerequisites
+		tap_run "apt waits for a lock another apt or dpkg holds, says so, and gives up in time" \
+			"$S/apt-lock-check.sh" $S/apt-lock-check.sh
+		if [ -n "${FRESH_ROOT_STATUS:-}" ]; then
+			tap_run "the root was fresh before the project's targets ran" \
+				"python3 $S/fresh-root-check.py $FRESH_ROOT_STATUS .ci/prerequisites" \
+				python3 $S/fresh-root-check.py "$FRESH_ROOT_STATUS" .ci/prerequisites
+		else
+			tap_run "the root was fresh before the project's targets ran" \
+				"bash .ci/run" \
+				sh -c "echo 'not in a fresh root: bash .ci/run makes one'; exit $SKIP"
+		fi
+		;;
 	lint)
 		tap_run "shellcheck of the project's scripts" "shellcheck -S warning scripts/*.sh .ci/run" \
 			shellcheck -S warning $S/*.sh .ci/run
@@ -42,7 +77,7 @@ for g in $groups; do
 			python3 -m py_compile $S/*.py
 		tap_run "series file and patches/ agree" "$S/series-check.sh $P" \
 			$S/series-check.sh $P
-		tap_run "cover letter names the pinned base-commit" "$S/lint-patch.sh cover $P/0000-cover-letter.patch $KERNEL_BASE" \
+		tap_run "cover letter names the pinned base-commit$on_base" "$S/lint-patch.sh cover $P/0000-cover-letter.patch $KERNEL_BASE" \
 			$S/lint-patch.sh cover $P/0000-cover-letter.patch "$KERNEL_BASE"
 		for f in $P/0000-cover-letter.patch $(series_patches $P | sed "s|^|$P/|"); do
 			[ -f "$f" ] || continue
@@ -73,18 +108,18 @@ for g in $groups; do
 		;;
 	apply)
 		for m in git-am b4 quilt; do
-			tap_run "apply the series with $m" "$S/apply-series.sh $P $SRC $TREES $m" \
+			tap_run "apply the series with $m$([ $m = b4 ] && echo "$on_base")" "$S/apply-series.sh $P $SRC $TREES $m" \
 				$S/apply-series.sh $P "$SRC" "$TREES" $m
 		done
-		tap_run "git am, b4 am and quilt give identical trees" "$S/apply-series.sh $P $SRC $TREES compare" \
+		tap_run "git am, b4 am and quilt give identical trees$on_base" "$S/apply-series.sh $P $SRC $TREES compare" \
 			$S/apply-series.sh $P "$SRC" "$TREES" compare
-		tap_run "export of the imported series is byte-identical to patches/" "$S/roundtrip.sh $P $SRC $TREES $SERIES_NAME $SERIES_VERSION" \
+		tap_run "export of the imported series is byte-identical to patches/$on_base" "$S/roundtrip.sh $P $SRC $TREES $SERIES_NAME $SERIES_VERSION" \
 			$S/roundtrip.sh $P "$SRC" "$TREES" "$SERIES_NAME" "$SERIES_VERSION"
 		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC $TREES '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
 			$S/resign-check.sh "$SRC" "$TREES" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
 	bad-input)
-		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base unknown-version; do
+		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base unknown-version other-version; do
 			tap_run "bad input refused: $c" "$S/test-bad-input.sh $c $P $SRC $TREES" \
 				$S/test-bad-input.sh $c $P "$SRC" "$TREES"
 		done
