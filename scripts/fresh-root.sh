@@ -31,16 +31,18 @@ mkdir -p "$roots" "$cache/ccache" "$cache/dl" || exit 1
 "$top/scripts/deps.sh" mmdebstrap || exit 1
 
 # ---- making and removing roots ---------------------------------------
-# teardown ROOT: end every process whose root directory is ROOT (a
-# virtiofsd or QEMU that outlived a killed test), undo every mount below
-# ROOT, deepest first, and remove it.  Never follows a mount out of ROOT.
+# teardown ROOT: end every process whose root directory is ROOT or below
+# it (a QEMU, or a virtiofsd chrooted into its share, that outlived a
+# killed test), undo every mount below ROOT, deepest first, and remove
+# it.  Never follows a mount out of ROOT.
 teardown() {
-	local root=$1 p pids m i
+	local root=$1 p pids m i r
 	[ -d "$root" ] || return 0
 	for i in 1 2 3; do
 		pids=()
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && pids+=("${p#/proc/}")
+			r=$(readlink "$p/root" 2>/dev/null) || continue
+			[ "$r" = "$root" ] || [ "${r#"$root"/}" != "$r" ] && pids+=("${p#/proc/}")
 		done
 		[ ${#pids[@]} -eq 0 ] && break
 		kill -s "$([ $i -lt 3 ] && echo TERM || echo KILL)" "${pids[@]}" 2>/dev/null
