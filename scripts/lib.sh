@@ -11,9 +11,10 @@ progress() {
 
 # run_logged LOG CMD...: run CMD with its output in LOG (stdin
 # /dev/null) and return its code.  While it runs, say every
-# PROGRESS_SECS (default 30) how long it has run and, where LOG is Kbuild
-# output, how many objects it has built; otherwise LOG's last line (an
-# inner run_logged's tick, apt's "Waiting for cache lock", ...).
+# PROGRESS_SECS (default 25: no step may be silent for 30) how long it
+# has run and, where LOG is Kbuild output, how many objects it has
+# built; otherwise LOG's last line (an inner run_logged's tick, apt's
+# "Waiting for cache lock", ...).
 # PROGRESS_LABEL names the step (default: the command).
 run_logged() {
 	local log=$1 pid tick rc
@@ -37,7 +38,7 @@ progress_ticker() {
 	# wait, unlike a foreground sleep, lets the TERM from run_logged in.
 	trap 'kill "$s" 2>/dev/null; exit 0' TERM
 	while :; do
-		sleep "${PROGRESS_SECS:-30}" &
+		sleep "${PROGRESS_SECS:-25}" &
 		s=$!
 		wait "$s"
 		kill -0 "$pid" 2>/dev/null || exit 0
