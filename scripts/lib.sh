@@ -127,19 +127,14 @@ tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
 tap_real=0 tap_timeout=0 tap_tool=0
 tap_failures=()
 
-# tap_logdir: where the tests' logs go, made on first use: O/test-logs
-# (kept for reading after the run, emptied when the next one starts), or
-# a temporary folder removed when the script exits.
+# tap_logdir: where the tests' logs go, made on first use:
+# O/test-logs/SCRIPT (O defaults to the project's build/out), kept for
+# reading after the run and emptied when the next one starts.  Not a
+# temporary folder: its EXIT trap would replace the calling script's.
 tap_logdir() {
 	[ -n "${TAP_LOGDIR:-}" ] && return 0
-	if [ -n "${O:-${BUILD:-}}" ]; then
-		TAP_LOGDIR=${O:-$BUILD/out}/test-logs/$(basename "$0" .sh)
-		rm -rf "$TAP_LOGDIR" && mkdir -p "$TAP_LOGDIR"
-	else
-		TAP_LOGDIR=$(mktemp -d /tmp/tap.XXXXXX)
-		# shellcheck disable=SC2064 # the folder is known now
-		trap "rm -rf '$TAP_LOGDIR'" EXIT
-	fi
+	TAP_LOGDIR=${O:-${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}/out}/test-logs/$(basename "$0" .sh)
+	rm -rf "$TAP_LOGDIR" && mkdir -p "$TAP_LOGDIR"
 }
 
 tap_run() {
