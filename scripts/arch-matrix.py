@@ -18,6 +18,10 @@ scripts/matrix-cell.sh found) and what is made from it:
                                 shard is every Nth of them, from the Ith
   arch-matrix.py check-results [ARCH...]  each result is final (pass or
                                 skip) and from the series in patches/
+  arch-matrix.py check-kconfig [ARCH...]  FS_DAX, FS_DAX_LIMITED and
+                                FUSE_DAX are as on the base in every
+                                result, except the changes that
+                                kconfig-changes.tsv lists (and no more)
   arch-matrix.py check-bloat    every non-zero bloat-o-meter delta in
                                 the results has a line in bloat-explained.tsv
   arch-matrix.py workflow       write the GitHub Actions example,
@@ -44,8 +48,14 @@ RESULTS = os.path.join(TOP, "arch-matrix", "results")
 EXPLAINED = os.path.join(TOP, "arch-matrix", "bloat-explained.tsv")
 EXPLAINED_COLUMNS = ["arch", "object", "why"]
 WORKFLOW = os.path.join(TOP, "arch-matrix", "github-actions.yml")
+CHANGES = os.path.join(TOP, "arch-matrix", "kconfig-changes.tsv")
+CHANGES_COLUMNS = ["arch", "symbol", "base", "series", "why"]
+# What the series may change only where an architecture opts in (or a
+# listed fix says why), compared per cell with the base build.
+GATED = ["FS_DAX", "FS_DAX_LIMITED", "FUSE_DAX"]
+OPT_IN = "ARCH_SUPPORTS_FS_DAX_LIMITED"
 PATCHES = os.path.join(TOP, "patches")
-SYMBOLS = ["FS_DAX", "DAX", "FS_DAX_LIMITED", "ARCH_HAS_CACHE_ALIASING",
+SYMBOLS = ["FS_DAX", "DAX", "FS_DAX_LIMITED", "FUSE_DAX", "ARCH_HAS_CACHE_ALIASING",
            "ARCH_HAS_CACHE_ALIASING_DYNAMIC"]
 
 
@@ -190,6 +200,46 @@ def check_results(arches):
     return 0
 
 
+def check_kconfig(arches):
+    """Every difference from the base in GATED is a row of CHANGES, and
+    every row happens; an "opt-in" row needs OPT_IN=y with the series."""
+    allowed = {(c["arch"], c["symbol"]): c for c in rows(CHANGES, CHANGES_COLUMNS)}
+    bad, seen, n = [], set(), 0
+    for a in arches or [r["arch"] for r in matrix()]:
+        r = result(a)
+        if r is None or r.get("status") == "skip":
+            continue
+        cfg = r.get("config", {})
+        base, patched = cfg.get("base", {}), cfg.get("patched", {})
+        n += 1
+        for sym in GATED:
+            if sym not in base or sym not in patched:
+                bad.append(f"{a}: the result has no {sym}: rerun make matrix ARCHES={a}")
+                continue
+            if base[sym] == patched[sym]:
+                continue
+            row = allowed.get((a, sym))
+            seen.add((a, sym))
+            if row is None or (row["base"], row["series"]) != (base[sym], patched[sym]):
+                bad.append(f"{a}: {sym} is {base[sym]} on the base and {patched[sym]} "
+                           "with the series, and kconfig-changes.tsv does not allow that")
+            elif row["why"].startswith("opt-in") and patched.get(OPT_IN) != "y":
+                bad.append(f"{a}: {sym} changes as an opt-in, but {OPT_IN} is "
+                           f"{patched.get(OPT_IN, 'missing')} with the series")
+            else:
+                print(f"{a}: {sym} {base[sym]} -> {patched[sym]}: {row['why']}")
+    for (a, sym), row in allowed.items():
+        if (not arches or a in arches) and (a, sym) not in seen and result(a):
+            bad.append(f"{a}: kconfig-changes.tsv allows {sym} {row['base']} -> "
+                       f"{row['series']}, but the results show no such change")
+    for b in bad:
+        print("error: " + b)
+    if bad:
+        return 2
+    print(f"{', '.join(GATED)}: as on the base in {n} cells, but the listed changes")
+    return 0
+
+
 def explanations():
     return rows(EXPLAINED, EXPLAINED_COLUMNS) if os.path.exists(EXPLAINED) else []
 
@@ -242,14 +292,14 @@ def matrix_text():
            "counts warnings the base build of the same configuration does not",
            "give. Times are the last run's, in seconds: the patched and the",
            "base build, and the whole cell with the toolchain check.", "",
-           "| arch | status | toolchain | config | FS_DAX | DAX | FS_DAX_LIMITED | "
+           "| arch | status | toolchain | config | FS_DAX | DAX | FS_DAX_LIMITED | FUSE_DAX | "
            "ALIASING | _DYNAMIC | probe | new W=1 | patched s | base s | cell s | series |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     notes_out = []
     for r in matrix():
         a, res = r["arch"], result(r["arch"])
         if res is None:
-            out.append(f"| {a} | no result |" + " |" * 13)
+            out.append(f"| {a} | no result |" + " |" * 14)
             continue
         cfg = res.get("config", {}).get("patched", {})
         status = res.get("status", "?")
@@ -399,6 +449,8 @@ def main(argv):
         return check_results(argv[1:])
     if argv == ["check-bloat"]:
         return check_bloat()
+    if argv[:1] == ["check-kconfig"]:
+        return check_kconfig(argv[1:])
     if argv == ["workflow"]:
         open(WORKFLOW, "w").write(workflow_text())
         return 0

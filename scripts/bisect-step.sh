@@ -6,7 +6,7 @@
 #
 #  1. configure: defconfig + the cell's fragments + dax-on or dax-off,
 #     olddefconfig; every requested symbol must land (config-check.sh),
-#     fs-dax.config as the cell's fs_dax column says (always, tip or
+#     fs-dax-core.config as the cell's fs_dax column says (always, tip or
 #     kept: see the table);
 #  2. build the targets scripts/series-targets.sh derives from patches/,
 #     with W=1;
@@ -50,7 +50,7 @@ out=$(realpath "$out")
 if [ "$variant" = on ]; then extra=$dax_on; else extra=$dax_off; fi
 mapfile -t frags < <(frag_paths "$common,$extra")
 soft=()
-[ "$variant" = on ] && mapfile -t soft < <(frag_paths fs-dax)
+[ "$variant" = on ] && mapfile -t soft < <(frag_paths fs-dax-core)
 # Same Kconfig files, defconfigs and fragments as the step that made
 # .config: the same .config would come out, so skip the 5-10 s.
 stamp=$( {

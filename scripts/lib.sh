@@ -262,7 +262,7 @@ fragment_path() {
 # "SYM=value ..." (n when unset), in the order the reports use.
 dax_config_summary() {
 	local sym
-	for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX FS_DAX_LIMITED LIBNVDIMM; do
+	for sym in ARCH_HAS_CACHE_ALIASING ARCH_HAS_CACHE_ALIASING_DYNAMIC DAX FS_DAX FS_DAX_LIMITED FUSE_DAX ARCH_SUPPORTS_FS_DAX_LIMITED LIBNVDIMM; do
 		printf '%s=%s ' "$sym" "$(sed -n "s/^CONFIG_$sym=//p" "$1" | grep . || echo n)"
 	done
 	echo

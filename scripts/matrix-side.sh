@@ -8,6 +8,10 @@
 # The base is configured from the same data but only built, for
 # comparison: it keeps whatever its own Kconfig allows.
 #
+# With SPARSE=1 it then runs sparse (C=2) over every object the series
+# touches that this configuration compiles (series-targets.sh), into
+# OUTDIR/sparse.log; matrix-cell.sh compares the two sides.
+#
 # usage: matrix-side.sh ARCH TREE OUTDIR patched|base
 # writes OUTDIR/summary (the DAX symbols), OUTDIR/targets (what it
 # built), OUTDIR/seconds ("phase milliseconds" lines) and OUTDIR/*.log
@@ -126,3 +130,13 @@ done
 [ ${#targets[@]} -gt 0 ] || { echo "error: $side: the configuration builds none of drivers/dax/, fs/dax.o, drivers/nvdimm/"; exit 2; }
 phase objects objects.log km "${targets[@]}"
 echo "$side: built ${targets[*]}"
+
+if [ -n "${SPARSE:-}" ]; then
+	need_tools sparse
+	# The objects are built: C=2 only runs the checker on each source.
+	mapfile -t checked < <("$here/series-targets.sh" "$(dirname "$here")/patches" "$tree" "$out" "$arch" 2>/dev/null)
+	[ ${#checked[@]} -gt 0 ] || { echo "error: $side: no object of the series to check with sparse"; exit 2; }
+	printf '%s\n' "${checked[@]}" >"$out/sparse.targets"
+	phase sparse sparse.log km C=2 CHECK=sparse "${checked[@]}"
+	echo "$side: sparse checked ${checked[*]}"
+fi

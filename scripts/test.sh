@@ -101,6 +101,8 @@ for g in $groups; do
 			python3 $S/arch-matrix.py check-results
 		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
 			python3 $S/arch-matrix.py check-bloat
+		tap_run "committed results: FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
+			"python3 $S/arch-matrix.py check-kconfig" python3 $S/arch-matrix.py check-kconfig
 		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
 			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
 		tap_run "cover letter carries the generated arch table" "$S/arch-matrix.py check-cover $P/0000-cover-letter.patch" \
@@ -248,16 +250,16 @@ for g in $groups; do
 		tap_run "qemu mips64 malta MIPS64R2-generic (aliasing): KUnit says true; pmem without DAX, file systems carry on" \
 			"$S/qemu-run.sh qemu/mips64-malta-aliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-aliasing" \
 			$S/qemu-run.sh qemu/mips64-malta-aliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-aliasing"
-		tap_run "qemu mips64 malta 5KEc (no aliases): KUnit says false; filesystem DAX on pmem with ext4, ext2, xfs" \
+		tap_run "qemu mips64 malta 5KEc (no aliases): KUnit says false, alloc_dax() allows DAX; no FS_DAX (MIPS does not opt in)" \
 			"$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-nonaliasing" \
 			$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-nonaliasing"
 		tap_run "one Malta vmlinux: opposite answers on MIPS64R2-generic and 5KEc" \
 			"$S/qemu-kunit-compare.sh $M/malta mips64-malta-aliasing mips64-malta-nonaliasing" \
 			$S/qemu-kunit-compare.sh "$M/malta" mips64-malta-aliasing mips64-malta-nonaliasing
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
-		tap_run "qemu-mips: the unpatched base cannot build the Malta guest (FS_DAX dropped)" \
-			"KARCH=mips $S/qemu-config-refused.sh $TREES/base $M/base FS_DAX configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
-			env KARCH=mips $S/qemu-config-refused.sh "$TREES/base" "$M/base" FS_DAX \
+		tap_run "qemu-mips: the unpatched base cannot build the Malta guest (ARCH_HAS_CACHE_ALIASING_DYNAMIC dropped)" \
+			"KARCH=mips $S/qemu-config-refused.sh $TREES/base $M/base ARCH_HAS_CACHE_ALIASING_DYNAMIC configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
+			env KARCH=mips $S/qemu-config-refused.sh "$TREES/base" "$M/base" ARCH_HAS_CACHE_ALIASING_DYNAMIC \
 			configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config
 		;;
 	matrix)
@@ -289,6 +291,10 @@ for g in $groups; do
 			python3 $S/arch-matrix.py check-results $only
 		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
 			python3 $S/arch-matrix.py check-bloat
+		# shellcheck disable=SC2086 # one argument per arch
+		tap_run "FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
+			"python3 $S/arch-matrix.py check-kconfig $(echo $only)" \
+			python3 $S/arch-matrix.py check-kconfig $only
 		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
 			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
 		;;
