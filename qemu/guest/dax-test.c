@@ -1589,34 +1589,11 @@ static int t_fsx(struct dev *d)
 
 static char *boot_log;
 
-static int t_dev_nodax(struct dev *d)
-{
-	char path[96], msg[96];
-	struct stat st;
-	int q;
-
-	if (stat(d->path, &st) || !S_ISBLK(st.st_mode))
-		return fail("%s is not a block device", d->path);
-	q = queue_dax(d);
-	if (q != 0)
-		return fail("/sys/block/%s/queue/dax is %d, not 0", d->name, q);
-	snprintf(path, sizeof(path), "/sys/block/%s/dax/write_cache", d->name);
-	if (access(path, F_OK) == 0)
-		return fail("%s exists although the device has no DAX", path);
-	snprintf(msg, sizeof(msg), "%s: DAX not supported, block access only", d->name);
-	if (!boot_log || !strstr(boot_log, msg))
-		return fail("the kernel did not log \"%s\": was alloc_dax() refused?", msg);
-	return fs_magic_ok(d);
-}
-
 /*
- * alloc_dax() allowed DAX, but there is no FS_DAX: pmem did not log a
- * refusal (it does, for each device, when alloc_dax() refuses), and the
- * queue is not DAX, as nothing in the kernel could map the memory for a
- * file.  (dax/write_cache cannot tell: pmem hides it without the pmem
- * API, which MIPS has not.)
+ * A block device whose queue is not DAX; *refused says whether pmem
+ * logged, at boot, that alloc_dax() refused it (it does so per device).
  */
-static int t_dev_nofsdax(struct dev *d)
+static int dev_without_dax(struct dev *d, int *refused)
 {
 	char msg[96];
 	struct stat st;
@@ -1626,12 +1603,43 @@ static int t_dev_nofsdax(struct dev *d)
 		return fail("%s is not a block device", d->path);
 	q = queue_dax(d);
 	if (q != 0)
-		return fail("/sys/block/%s/queue/dax is %d, not 0, without FS_DAX", d->name, q);
+		return fail("/sys/block/%s/queue/dax is %d, not 0", d->name, q);
 	if (!boot_log)
 		return fail("cannot read the kernel log");
 	snprintf(msg, sizeof(msg), "%s: DAX not supported, block access only", d->name);
-	if (strstr(boot_log, msg))
-		return fail("the kernel logged \"%s\": alloc_dax() refused", msg);
+	*refused = strstr(boot_log, msg) != NULL;
+	return PASS;
+}
+
+static int t_dev_nodax(struct dev *d)
+{
+	int refused, r = dev_without_dax(d, &refused);
+	char path[96];
+
+	if (r != PASS)
+		return r;
+	snprintf(path, sizeof(path), "/sys/block/%s/dax/write_cache", d->name);
+	if (access(path, F_OK) == 0)
+		return fail("%s exists although the device has no DAX", path);
+	if (!refused)
+		return fail("pmem did not log that alloc_dax() refused %s", d->name);
+	return fs_magic_ok(d);
+}
+
+/*
+ * alloc_dax() allowed DAX, but there is no FS_DAX: pmem logged no
+ * refusal, and the queue is not DAX, as nothing in the kernel could map
+ * the memory for a file.  (dax/write_cache cannot tell: pmem hides it
+ * without the pmem API, which MIPS has not.)
+ */
+static int t_dev_nofsdax(struct dev *d)
+{
+	int refused, r = dev_without_dax(d, &refused);
+
+	if (r != PASS)
+		return r;
+	if (refused)
+		return fail("pmem logged that alloc_dax() refused %s", d->name);
 	return fs_magic_ok(d);
 }
 
