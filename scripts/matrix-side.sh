@@ -10,7 +10,7 @@
 #
 # With SPARSE=1 it then runs sparse (C=2) over every object the series
 # touches that this configuration compiles (series-targets.sh), into
-# OUTDIR/sparse.log; matrix-cell.sh compares the two sides.
+# OUTDIR/sparse.log, which matrix-cell.sh judges (sparse-new.py).
 #
 # usage: matrix-side.sh ARCH TREE OUTDIR patched|base
 # writes OUTDIR/summary (the DAX symbols), OUTDIR/targets (what it

@@ -604,6 +604,7 @@ static char prof_why[160];
 
 static void prof_setup(void)
 {
+	static const char *const more[] = { CALLER_FN, ICACHE_FN, DFLUSH_FN };
 	int r, fd, i;
 
 	if (prof_state)
@@ -624,9 +625,7 @@ static void prof_setup(void)
 	 * Best effort: the caller only explains a failure, and a missing
 	 * ICACHE_FN or DFLUSH_FN shows as zero calls where they are counted.
 	 */
-	for (i = 0; i < 3; i++) {
-		static const char *const more[] = { CALLER_FN, ICACHE_FN, DFLUSH_FN };
-
+	for (i = 0; i < (int)(sizeof(more) / sizeof(more[0])); i++) {
 		fd = open(TRACING "/set_ftrace_filter", O_WRONLY | O_APPEND);
 		if (fd < 0)
 			continue;
