@@ -96,7 +96,7 @@ ram_end=$((RAM_BASE + (MEMORY << 20)))
 addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=()
 for spec in $PMEM; do
 	fs=${spec%%:*} mib=${spec#*:}
-	case $fs in ext4 | ext2 | xfs | erofs) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
+	case $fs in ext4 | ext2 | xfs | xfs+reflink | erofs) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
 	[[ $mib =~ ^[0-9]+$ ]] || die_usage "error: $conf: bad size in PMEM entry '$spec'"
 	img=$out/pmem$i.img
 	rm -f "$img"
@@ -107,6 +107,9 @@ for spec in $PMEM; do
 	# No reflink: 6.1's DAX copy-on-write of shared extents lacks the
 	# edge zeroing upstream added in v6.2 (see README, distro builders).
 	xfs) mkfs.xfs -q -f -b size=4096 -m reflink=0 "$img" ;;
+	# With reflink (xfsprogs' default), on which the series' limited DAX
+	# mode must turn DAX off (qemu/armv7-virt-xfs-reflink.conf).
+	xfs+reflink) mkfs.xfs -q -f -b size=4096 -m reflink=1 "$img" ;;
 	# Read-only: the guest's files are written here, with its seed.
 	# DAX maps whole blocks: no tail data inlined into the inode.
 	erofs)

@@ -212,14 +212,24 @@ for g in $groups; do
 		tap_run "qemu: build the no-DAX test kernel (series + qemu/test-only)" \
 			"$S/qemu-test-tree.sh $SRC $applied $TREES/force-aliasing $Q/force-aliasing $F" \
 			$S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/force-aliasing" "$Q/force-aliasing" "$F"
+		tap_run "qemu: build the outer-cache test kernel (series + qemu/test-only/outer-cache)" \
+			"TEST_ONLY=qemu/test-only/outer-cache $S/qemu-test-tree.sh $SRC $applied $TREES/outer-cache $Q/outer-cache $F configs/fragments/outer-cache.config" \
+			env TEST_ONLY=qemu/test-only/outer-cache $S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/outer-cache" "$Q/outer-cache" \
+			"$F" configs/fragments/outer-cache.config
 		tap_run "qemu: build the guest's /init (qemu/guest/dax-test.c) and initramfs" "$S/qemu-guest.sh $TREES/git-am $Q/guest" \
 			$S/qemu-guest.sh "$TREES/git-am" "$Q/guest"
 		tap_run "qemu armv7 virt: filesystem DAX on pmem with ext4, ext2, xfs" \
 			"$S/qemu-run.sh qemu/armv7-virt-dax.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-dax" \
 			$S/qemu-run.sh qemu/armv7-virt-dax.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-dax"
+		tap_run "qemu armv7 virt: xfs with reflink turns DAX off; fsx with clone and dedupe matches its model" \
+			"$S/qemu-run.sh qemu/armv7-virt-xfs-reflink.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-xfs-reflink" \
+			$S/qemu-run.sh qemu/armv7-virt-xfs-reflink.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-xfs-reflink"
 		tap_run "qemu armv7 virt: pmem refuses DAX, block device and file systems carry on" \
 			"$S/qemu-run.sh qemu/armv7-virt-nodax.conf $Q/force-aliasing/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-nodax" \
 			$S/qemu-run.sh qemu/armv7-virt-nodax.conf "$Q/force-aliasing/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-nodax"
+		tap_run "qemu armv7 virt: behind an outer cache, pmem offers no filesystem DAX, file systems carry on" \
+			"$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf $Q/outer-cache/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-outer-cache" \
+			$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf "$Q/outer-cache/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-outer-cache"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "qemu: the unpatched base cannot build the DAX guest (FS_DAX dropped)" \
 			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \

@@ -11,16 +11,29 @@
  *                            that the file systems use it and keep data
  *                            intact; nodax: the device refused DAX, test
  *                            that everything still works without it;
- *                            nofsdax: alloc_dax() allowed DAX, but the
- *                            kernel has no FS_DAX (an architecture that
- *                            did not opt in): pmem logs no refusal, the
- *                            queue is not DAX, file systems work
+ *                            nofsdax: alloc_dax() allowed DAX, but no
+ *                            file system can use it: the kernel has no
+ *                            FS_DAX (an architecture that did not opt
+ *                            in, with DAXTEST_FS_DAX=n), or pmem said
+ *                            that the pmem API cannot write back this
+ *                            machine's caches (ARM behind an outer
+ *                            cache); pmem logs no alloc_dax() refusal,
+ *                            the queue is not DAX, file systems work
  *   DAXTEST_FUSE_DAX=n       the kernel has no FUSE_DAX: a virtio-fs
  *                            device then never looks for a DAX window
- *   DAXTEST_FS_DAX=n         the kernel has no FS_DAX (nodax mode): the
- *                            dax mount options do not exist, so their
- *                            test is left out
+ *   DAXTEST_FS_DAX=n         the kernel has no FS_DAX (nodax and
+ *                            nofsdax modes): the dax mount options do
+ *                            not exist, so their test is left out
+ *   DAXTEST_PMEM_MT=TYPE     the memory type that the kernel's mapping of
+ *                            each pmem device must have, as the kernel's
+ *                            page-table dump names it (ARM:
+ *                            MEM/BUFFERABLE/WC, non-cacheable), or
+ *                            "user": the type of user pages, which ARM
+ *                            takes from the cache policy its boot log
+ *                            names; unset: that test is not run
  *   DAXTEST_DEVS=pmem0:ext4,pmem1:ext2,pmem2:xfs   device:fs, in order;
+ *                            xfs+reflink: an xfs made with reflink, on
+ *                            which the limited DAX mode must refuse DAX;
  *                            an erofs device is read-only: the host made
  *                            its w-SIZE files (scripts/qemu-erofs-files.py)
  *   DAXTEST_SEED=N           seed of the random data and of fsx (default:
@@ -61,6 +74,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/fs.h>
 #include <linux/futex.h>
 
 #ifndef STATX_ATTR_DAX
@@ -103,7 +117,15 @@ static const long sizes[] = { 1, 4095, 4096, MiB + 1, 16 * MiB };
  */
 #define ICACHE_FN "__sync_icache_special"
 #define DFLUSH_FN "flush_dcache_page"
+/*
+ * How a flush could map memory: memremap(), and the vmap area that an
+ * ioremap() on ARM takes.  msync() must call neither.
+ */
+#define MEMREMAP_FN "memremap"
+#define VMAP_FN "get_vm_area_caller"
 #define TRACING "/sys/kernel/tracing"
+#define DEBUGFS "/sys/kernel/debug"
+#define PTDUMP DEBUGFS "/kernel_page_tables"
 
 enum { PASS, FAIL, SKIP };
 
@@ -111,6 +133,7 @@ struct dev {
 	char name[16];		/* pmem0 */
 	char path[32];		/* /dev/pmem0 */
 	char fs[8];		/* ext4, ext2, xfs, erofs */
+	int reflink;		/* xfs made with reflink (DAXTEST_DEVS xfs+reflink) */
 	char mnt[32];		/* /mnt/pmem0 */
 	int mounted;		/* 0, or the DAX mode it is mounted with */
 };
@@ -126,6 +149,9 @@ static struct dev devs[8];
 static int ndevs;
 static uint64_t seed;
 static long fsx_ops = 10000;
+static int no_fuse_dax, no_fs_dax;	/* DAXTEST_FUSE_DAX=n, DAXTEST_FS_DAX=n */
+static const char *pmem_mt;		/* DAXTEST_PMEM_MT */
+static const char *user_mt;		/* the type of user pages, from the boot log */
 static long pagesz;
 
 /* Shared with PID 1, which reports the test a crash happened in. */
@@ -604,7 +630,7 @@ static char prof_why[160];
 
 static void prof_setup(void)
 {
-	static const char *const more[] = { CALLER_FN, ICACHE_FN, DFLUSH_FN };
+	static const char *const more[] = { CALLER_FN, ICACHE_FN, DFLUSH_FN, MEMREMAP_FN, VMAP_FN };
 	int r, fd, i;
 
 	if (prof_state)
@@ -674,6 +700,23 @@ static long prof_hits(const char *fn_name)
 	}
 	closedir(dir);
 	return files ? hits : -1;
+}
+
+/* Whether fn is in the profiler's filter (a zero count means something). */
+static int prof_traced(const char *fn_name)
+{
+	FILE *f = fopen(TRACING "/set_ftrace_filter", "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \n")] = 0;
+		found = !strcmp(line, fn_name);
+	}
+	fclose(f);
+	return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -827,6 +870,105 @@ static int queue_dax(const struct dev *d)
 	if (read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	return atoi(buf);
+}
+
+/*
+ * ARM gives user pages (and the kernel's normal memory) the pte bits of
+ * its cache policy, which it logs at boot: the type as the page-table
+ * dump names it.
+ */
+static const char *user_mt_from(const char *log)
+{
+	static const char *const names[][2] = {
+		{ "writealloc", "MEM/CACHED/WBWA" }, { "writeback", "MEM/CACHED/WBRA" },
+		{ "writethrough", "MEM/CACHED/WT" }, { "buffered", "MEM/BUFFERABLE/WC" },
+		{ "uncached", "SO/UNCACHED" },
+	};
+	const char *p = log ? strstr(log, "Memory policy: ") : NULL;
+	size_t i;
+
+	p = p ? strstr(p, "Data cache ") : NULL;
+	if (!p)
+		return NULL;
+	p += strlen("Data cache ");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(p, names[i][0], strlen(names[i][0])) &&
+		    (p[strlen(names[i][0])] == '\n' || !p[strlen(names[i][0])]))
+			return names[i][1];
+	return NULL;
+}
+
+/*
+ * The memory type of the kernel's mapping of d's memory: pmem's
+ * memremap() area is the vmalloc area whose phys= is the namespace's
+ * start (/proc/vmallocinfo), and the page-table dump gives the type of
+ * each of its ptes.  Every mapped page of the area must have the type
+ * the scenario names (DAXTEST_PMEM_MT).  QEMU models no caches, but it
+ * keeps the page tables: this is what the CPU would be told.
+ */
+static int t_pmem_memtype(struct dev *d)
+{
+	unsigned long long phys = 0, p;
+	unsigned long start = 0, end = 0, a, b, covered = 0;
+	char path[96], line[512], other[128] = "";
+	const char *want = pmem_mt;
+	FILE *f;
+
+	if (!strcmp(pmem_mt, "user") && !(want = user_mt))
+		return fail("no \"Memory policy: ... Data cache\" line in the boot log");
+	if (access(PTDUMP, R_OK))
+		return skip("no %s (ARM_PTDUMP_DEBUGFS): %s", PTDUMP, strerror(errno));
+	snprintf(path, sizeof(path), "/sys/block/%s/device/resource", d->name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llx", &phys) != 1) {
+		if (f)
+			fclose(f);
+		return fail("cannot read %s", path);
+	}
+	fclose(f);
+	/* vmallocinfo prints %pK: real addresses need kptr_restrict=1 and root. */
+	write_file("/proc/sys/kernel/kptr_restrict", "1\n");
+	f = fopen("/proc/vmallocinfo", "r");
+	if (!f)
+		return fail("cannot read /proc/vmallocinfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *ph = strstr(line, " phys=");
+
+		if (ph && sscanf(ph, " phys=%llx", &p) == 1 && p == phys &&
+		    sscanf(line, "0x%lx-0x%lx", &a, &b) == 2) {
+			start = a;
+			end = b;
+			break;
+		}
+	}
+	fclose(f);
+	if (!end)
+		return fail("no vmalloc area maps %s's memory at phys 0x%llx", d->name, phys);
+	f = fopen(PTDUMP, "r");
+	if (!f)
+		return fail("cannot read %s: %s", PTDUMP, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "0x%lx-0x%lx", &a, &b) != 2 || b <= start || a >= end)
+			continue;
+		if (a < start)
+			a = start;
+		if (b > end)
+			b = end;
+		if (strstr(line, want))
+			covered += b - a;
+		else if (!other[0])
+			snprintf(other, sizeof(other), "%.*s", (int)strcspn(line, "\n"), line);
+	}
+	fclose(f);
+	diag("%s: 0x%lx-0x%lx maps phys 0x%llx; %lu KiB of it %s", d->name, start, end, phys,
+	     covered >> 10, want);
+	if (other[0])
+		return fail("part of %s's kernel mapping is not %s: %s", d->name, want, other);
+	/* The area's size counts a guard page, which is not mapped. */
+	if (covered + pagesz < end - start)
+		return fail("only %lu of %lu KiB of %s's kernel mapping are mapped", covered >> 10,
+			    (end - start - pagesz) >> 10, d->name);
+	return PASS;
 }
 
 static int t_dev_dax(struct dev *d)
@@ -1000,6 +1142,76 @@ static int t_msync_flush(struct dev *d)
 		return fail("msync with no dirty page called %s() %ld times", PROFILED_FN, h2 - h1);
 	if (h3 - h2 < 1)
 		return fail("msync of one dirty DAX page did not call %s()", PROFILED_FN);
+	return PASS;
+}
+
+/*
+ * The cost of msync() for 1, 16, 256 and 4096 dirty DAX pages, and how
+ * it writes them back: through the device's own kernel mapping, so that
+ * no call maps memory (memremap(), a vmap area) however many entries
+ * are dirty.  The times are reported, as multiples of the one-page
+ * time of the same boot; the mapping calls are counted and must be 0.
+ */
+static int t_msync_cost(struct dev *d)
+{
+	static const long counts[] = { 1, 16, 256, 4096 };
+	const long len = 4096 * pagesz;
+	long i, k, maps = 0, r0, v0, r, v;
+	double t1 = 0, t;
+	unsigned char *m;
+	char path[96];
+	int fd, err = 0;
+
+	if (d->mounted != MNT_DAX)
+		return skip("%s is not mounted with DAX", d->name);
+	prof_setup();
+	if (prof_state < 0)
+		return skip("%s", prof_why);
+	if (!prof_traced(MEMREMAP_FN) || !prof_traced(VMAP_FN))
+		return fail("cannot count %s() and %s(): not in %s/set_ftrace_filter",
+			    MEMREMAP_FN, VMAP_FN, TRACING);
+	file_path(path, sizeof(path), d, "msync-cost");
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	/* Allocate the blocks first: the faults below then only map them. */
+	memset(expect_buf, 0x5a, len);
+	if (write(fd, expect_buf, len) != len || fsync(fd)) {
+		err = errno;
+		close(fd);
+		unlink(path);
+		return fail("write %s: %s", path, strerror(err));
+	}
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED) {
+		err = errno;
+		unlink(path);
+		return fail("mmap %s: %s", path, strerror(err));
+	}
+	for (k = 0; k < (long)(sizeof(counts) / sizeof(counts[0])) && !err; k++) {
+		for (i = 0; i < counts[k]; i++)
+			m[i * pagesz + k] ^= 0xff;
+		r0 = prof_hits(MEMREMAP_FN);
+		v0 = prof_hits(VMAP_FN);
+		t = now();
+		if (msync(m, len, MS_SYNC))
+			err = errno;
+		t = now() - t;
+		r = prof_hits(MEMREMAP_FN) - r0;
+		v = prof_hits(VMAP_FN) - v0;
+		if (k == 0)
+			t1 = t;
+		diag("%s: msync of %4ld dirty pages: %8.0f us (%6.1f x one page), %s() %ld, %s() %ld",
+		     d->fs, counts[k], t * 1e6, t1 > 0 ? t / t1 : 0, MEMREMAP_FN, r, VMAP_FN, v);
+		maps += r + v;
+	}
+	munmap(m, len);
+	unlink(path);
+	if (err)
+		return fail("msync %s: %s", path, strerror(err));
+	if (maps)
+		return fail("msync mapped memory %ld times to write back DAX pages", maps);
 	return PASS;
 }
 
@@ -1378,11 +1590,12 @@ static int t_page_cache(struct dev *d)
 /* ------------------------------------------------------------------ */
 /* fsx: random operations on one file, checked against a model        */
 
-enum { OP_READ, OP_WRITE, OP_MAPREAD, OP_MAPWRITE, OP_TRUNCATE, NOPS };
-static const char *const opname[] = { "read", "write", "mapread", "mapwrite", "truncate" };
+enum { OP_READ, OP_WRITE, OP_MAPREAD, OP_MAPWRITE, OP_TRUNCATE, OP_CLONE, OP_DEDUPE, NOPS };
+static const char *const opname[] = { "read", "write", "mapread", "mapwrite", "truncate",
+				      "clone", "dedupe" };
 
 struct fsx_op {
-	long n, op, off, len;
+	long n, op, off, len, src;	/* src: where clone and dedupe read */
 };
 
 static struct fsx_op hist[FSX_HISTORY];
@@ -1394,7 +1607,11 @@ static void fsx_history(long done)
 	for (i = done > FSX_HISTORY ? done - FSX_HISTORY : 0; i < done; i++) {
 		struct fsx_op *o = &hist[i % FSX_HISTORY];
 
-		diag("fsx op %ld: %s off %ld len %ld", o->n, opname[o->op], o->off, o->len);
+		if (o->op == OP_CLONE || o->op == OP_DEDUPE)
+			diag("fsx op %ld: %s off %ld len %ld from %ld", o->n, opname[o->op], o->off,
+			     o->len, o->src);
+		else
+			diag("fsx op %ld: %s off %ld len %ld", o->n, opname[o->op], o->off, o->len);
 	}
 }
 
@@ -1414,23 +1631,110 @@ static int fsx_check_all(const char *path, const unsigned char *model, long size
 	return PASS;
 }
 
+/*
+ * Clone and dedupe ranges work in whole blocks, within the file for the
+ * source, not overlapping the destination.  Pick such a pair; 0 if the
+ * file is too small for one.
+ */
+static int fsx_pick_remap(uint64_t *rs, long size, long *src, long *dst, long *len, int extend)
+{
+	const long blk = 4096, blocks = size / blk;
+	int tries;
+
+	for (tries = 0; tries < 8 && blocks >= 2; tries++) {
+		long n = 1 + rnd_below(rs, FSX_OPMAX / blk);
+		long lim = extend ? FSX_MAXLEN / blk : blocks;
+
+		if (n > blocks / 2)
+			n = blocks / 2;
+		*src = rnd_below(rs, blocks - n + 1) * blk;
+		/* A clone may extend the file, but leaves no gap before it. */
+		*dst = rnd_below(rs, (extend ? blocks : blocks - n) + 1) * blk;
+		*len = n * blk;
+		if (*dst / blk + n > lim)
+			continue;
+		if (*src + *len <= *dst || *dst + *len <= *src)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One clone (FICLONERANGE) or dedupe (FIDEDUPERANGE) within the file;
+ * the model follows.  A dedupe must find the ranges equal exactly when
+ * the model does.  1: done; 0: the file system has no remap (the op is
+ * then left out for the rest of the run); -1: failed (reason set).
+ */
+static int fsx_remap(int fd, int op, long src, long dst, long len, unsigned char *model,
+		     long *size, long opn)
+{
+	if (op == OP_CLONE) {
+		struct file_clone_range r = { .src_fd = fd, .src_offset = src,
+					      .src_length = len, .dest_offset = dst };
+
+		if (ioctl(fd, FICLONERANGE, &r)) {
+			if (errno == EOPNOTSUPP || errno == ENOTTY)
+				return 0;
+			fail("op %ld: clone %ld@%ld to %ld: %s", opn, len, src, dst, strerror(errno));
+			return -1;
+		}
+		memmove(model + dst, model + src, len);
+		if (dst + len > *size)
+			*size = dst + len;
+		return 1;
+	} else {
+		struct {
+			struct file_dedupe_range r;
+			struct file_dedupe_range_info info;
+		} d = { .r = { .src_offset = src, .src_length = len, .dest_count = 1 },
+			.info = { .dest_fd = fd, .dest_offset = dst } };
+		int same = !memcmp(model + src, model + dst, len);
+
+		if (ioctl(fd, FIDEDUPERANGE, &d)) {
+			if (errno == EOPNOTSUPP || errno == ENOTTY)
+				return 0;
+			fail("op %ld: dedupe %ld@%ld with %ld: %s", opn, len, src, dst, strerror(errno));
+			return -1;
+		}
+		if (d.info.status == -EOPNOTSUPP) {
+			errno = EOPNOTSUPP;
+			return 0;
+		}
+		if (d.info.status < 0) {
+			fail("op %ld: dedupe %ld@%ld with %ld: %s", opn, len, src, dst,
+			     strerror(-d.info.status));
+			return -1;
+		}
+		if ((d.info.status == FILE_DEDUPE_RANGE_SAME) != same) {
+			fail("op %ld: dedupe %ld@%ld with %ld says %s, the model %s", opn, len, src,
+			     dst, d.info.status == FILE_DEDUPE_RANGE_SAME ? "same" : "differs",
+			     same ? "same" : "differs");
+			return -1;
+		}
+		return 1;
+	}
+}
+
 static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 {
 	uint64_t rs = seed;
-	long size = 0, i, at;
-	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	long size = 0, i, at, remaps = 0, last_src = -1, last_dst = -1, last_len = 0;
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644), can_remap = 1;
 
 	if (fd < 0)
 		return fail("create %s: %s", path, strerror(errno));
 	memset(model, 0, FSX_MAXLEN);
 	for (i = 0; i < fsx_ops; i++) {
-		/* truncate is rarer than the rest, as in fsx */
-		long op = rnd_below(&rs, 9), off, len, pg, mlen;
+		/* truncate, clone and dedupe are rarer than the rest, as in fsx */
+		long op = rnd_below(&rs, 11), off, len, pg, mlen, src = 0;
 		struct fsx_op *o = &hist[i % FSX_HISTORY];
 		unsigned char *m;
+		int r;
 
 		op = op < 2 ? OP_READ : op < 4 ? OP_WRITE : op < 6 ? OP_MAPREAD :
-		     op < 8 ? OP_MAPWRITE : OP_TRUNCATE;
+		     op < 8 ? OP_MAPWRITE : op < 9 ? OP_TRUNCATE : op < 10 ? OP_CLONE : OP_DEDUPE;
+		if ((op == OP_CLONE || op == OP_DEDUPE) && !can_remap)
+			op = OP_READ;
 		off = rnd_below(&rs, FSX_MAXLEN);
 		len = 1 + rnd_below(&rs, FSX_OPMAX);
 		if (off + len > FSX_MAXLEN)
@@ -1448,7 +1752,21 @@ static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 			off = rnd_below(&rs, FSX_MAXLEN + 1);
 			len = 0;
 		}
-		*o = (struct fsx_op){ i + 1, op, off, len };
+		if (op == OP_DEDUPE && last_len && rnd_below(&rs, 2) &&
+		    last_src + last_len <= size && last_dst + last_len <= size) {
+			/* the last clone's ranges, still equal unless written since */
+			src = last_src;
+			off = last_dst;
+			len = last_len;
+		} else if ((op == OP_CLONE || op == OP_DEDUPE) &&
+			   !fsx_pick_remap(&rs, size, &src, &off, &len, op == OP_CLONE))
+			op = size ? OP_READ : OP_WRITE;
+		if (op == OP_READ && size) {
+			off %= size;
+			if (off + len > size)
+				len = size - off;
+		}
+		*o = (struct fsx_op){ i + 1, op, off, len, src };
 
 		switch (op) {
 		case OP_READ:
@@ -1528,6 +1846,25 @@ static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 			}
 			munmap(m, mlen);
 			break;
+		case OP_CLONE:
+		case OP_DEDUPE:
+			r = fsx_remap(fd, op, src, off, len, model, &size, i + 1);
+			if (r < 0) {
+				close(fd);
+				fsx_history(i + 1);
+				return FAIL;
+			}
+			if (r == 0) {
+				can_remap = 0;
+				diag("fsx: no clone or dedupe here (%s): left out", strerror(errno));
+			}
+			remaps += r;
+			if (r && op == OP_CLONE) {
+				last_src = src;
+				last_dst = off;
+				last_len = len;
+			}
+			break;
 		case OP_TRUNCATE:
 			if (ftruncate(fd, off)) {
 				close(fd);
@@ -1546,6 +1883,8 @@ static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 		}
 	}
 	close(fd);
+	if (can_remap)
+		diag("fsx: %ld clone and dedupe ops", remaps);
 	return fsx_check_all(path, model, size, fsx_ops);
 }
 
@@ -1555,6 +1894,9 @@ static int t_fsx(struct dev *d)
 	char path[96];
 	int r;
 
+	/* With reflink, xfs refused DAX: the data must still be right. */
+	if (d->reflink && remount(d, MNT_DAX) != PASS)
+		return FAIL;
 	if (d->mounted != MNT_DAX)
 		return skip("%s is not mounted with DAX", d->name);
 	file_path(path, sizeof(path), d, "fsx");
@@ -1626,27 +1968,38 @@ static int t_dev_nodax(struct dev *d)
 }
 
 /*
- * alloc_dax() allowed DAX, but there is no FS_DAX: pmem logged no
- * refusal, and the queue is not DAX, as nothing in the kernel could map
- * the memory for a file.  (dax/write_cache cannot tell: pmem hides it
+ * alloc_dax() allowed DAX, but no file system can use it: pmem logged
+ * no refusal, and the queue is not DAX.  Without FS_DAX nothing in the
+ * kernel could map the memory for a file; with it, pmem must have said
+ * why it offers none.  (dax/write_cache cannot tell: pmem hides it
  * without the pmem API, which MIPS has not.)
  */
 static int t_dev_nofsdax(struct dev *d)
 {
 	int refused, r = dev_without_dax(d, &refused);
+	char msg[128];
 
 	if (r != PASS)
 		return r;
 	if (refused)
 		return fail("pmem logged that alloc_dax() refused %s", d->name);
+	snprintf(msg, sizeof(msg), "%s: no filesystem DAX: the pmem API cannot write back", d->name);
+	if (!no_fs_dax && !strstr(boot_log, msg))
+		return fail("FS_DAX is on, but pmem did not log \"%s\"", msg);
 	return fs_magic_ok(d);
 }
 
-/* ext4 -o dax=always must fail; ext2, xfs and erofs carry on without DAX. */
+/*
+ * ext4 -o dax=always must fail; ext2, xfs and erofs carry on without
+ * DAX.  An xfs with reflink on a DAX device: xfs must turn DAX off in
+ * the limited mode, with its own message.
+ */
+#define XFS_REFLINK_MSG "DAX and reflink cannot be used together in the limited DAX mode. Turning off DAX."
 static int t_mount_dax_refused(struct dev *d)
 {
 	const char *want = !strcmp(d->fs, "ext4") ? "DAX unsupported by block device."
-						  : "DAX unsupported by block device. Turning off DAX.";
+			   : d->reflink ? XFS_REFLINK_MSG
+					: "DAX unsupported by block device. Turning off DAX.";
 	char log[4096] = "", path[96];
 	int r = do_mount(d, MNT_DAX, log, sizeof(log)), res = PASS, fd, dax;
 
@@ -1716,7 +2069,6 @@ static int t_default_roundtrip(struct dev *d)
  * -EINVAL and this message, and a default mount must work without DAX.
  */
 #define VFS_MNT		"/mnt/vfs"
-static int no_fuse_dax, no_fs_dax;
 #define VFS_DAX_MSG	"virtio-fs: dax can't be enabled as filesystem device does not support it."
 /* Why fs->dax_dev is NULL, as virtio_fs_setup_dax() logs it at probe. */
 #define VFS_NO_WINDOW	"virtio_fs_setup_dax: No cache capability"
@@ -1919,7 +2271,8 @@ static int parse_plan(const char *mode)
 		}
 		*colon = 0;
 		snprintf(d->name, sizeof(d->name), "%.15s", item);
-		snprintf(d->fs, sizeof(d->fs), "%.7s", colon + 1);
+		d->reflink = !strcmp(colon + 1, "xfs+reflink");
+		snprintf(d->fs, sizeof(d->fs), "%.7s", d->reflink ? "xfs" : colon + 1);
 		snprintf(d->path, sizeof(d->path), "/dev/%.15s", item);
 		snprintf(d->mnt, sizeof(d->mnt), "/mnt/%.15s", item);
 		if (strcmp(d->fs, "ext4") && strcmp(d->fs, "ext2") && strcmp(d->fs, "xfs") &&
@@ -1938,6 +2291,7 @@ static int parse_plan(const char *mode)
 	vfs_tag = s && *s ? s : NULL;
 	s = getenv("DAXTEST_FUSE_DAX");
 	no_fuse_dax = s && !strcmp(s, "n");
+	pmem_mt = getenv("DAXTEST_PMEM_MT");
 	s = getenv("DAXTEST_FS_DAX");
 	no_fs_dax = s && !strcmp(s, "n");
 	s = getenv("DAXTEST_SEED");
@@ -1961,6 +2315,7 @@ static void setup_mounts(void)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("tracefs", TRACING, "tracefs", 0, NULL);
+	mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
 }
 
 static void setup_output(void)
@@ -2001,17 +2356,22 @@ static int runs_on(const struct test *t, const struct dev *d)
 {
 	if (no_fs_dax && t->fn == t_mount_dax_refused)
 		return 0;
+	/* A scenario that names no memory type does not plan the test. */
+	if (!pmem_mt && t->fn == t_pmem_memtype)
+		return 0;
 	return t->on == ANY || (t->on == RO) == read_only(d);
 }
 
 static const struct test dax_tests[] = {
 	{ t_dev_dax, "block device with DAX (queue/dax is 1)", ANY },
+	{ t_pmem_memtype, "the kernel maps it as DAXTEST_PMEM_MT says", ANY },
 	{ t_mount_dax, "mount -o %s, and /proc/mounts keeps it", ANY },
 	{ t_statx_dax, "statx() reports STATX_ATTR_DAX", ANY },
 	{ t_write_files, "write() files of 1, 4095, 4096, 1 MiB+1, 16 MiB bytes read back", RW },
 	{ t_mmap_files, "shared mmap + msync files of 1, 4095, 4096, 1 MiB+1, 16 MiB bytes read back", RW },
 	{ t_ro_files, "the image's files of 1, 4095, 4096, 1 MiB+1, 16 MiB bytes read back, and mapped", RO },
 	{ t_msync_flush, "msync of dirty DAX pages calls " PROFILED_FN "()", RW },
+	{ t_msync_cost, "msync of 1, 16, 256, 4096 dirty DAX pages maps no memory", RW },
 	{ t_private_cow, "MAP_PRIVATE writes are copied, the file stays unchanged", RW },
 	{ t_exec, "a static program on the file system runs, and runs as rewritten in place", RW },
 	{ t_gup, "O_DIRECT into a DAX mapping and a shared futex in one fail with EFAULT", RW },
@@ -2020,14 +2380,24 @@ static const struct test dax_tests[] = {
 	{ t_fsx, "fsx", RW },
 };
 
+/* An xfs with reflink on a DAX device, in the dax mode. */
+static const struct test dax_reflink_tests[] = {
+	{ t_dev_dax, "block device with DAX (queue/dax is 1)", ANY },
+	{ t_mount_dax_refused, "mount -o %s", ANY },
+	{ t_fsx, "fsx", RW },
+};
+
 static const struct test nofsdax_tests[] = {
-	{ t_dev_nofsdax, "block device, not DAX (no FS_DAX), pmem did not log a refusal", ANY },
+	{ t_dev_nofsdax, "block device, not DAX, no alloc_dax() refusal logged", ANY },
+	{ t_pmem_memtype, "the kernel maps it as DAXTEST_PMEM_MT says", ANY },
+	{ t_mount_dax_refused, "mount -o %s", ANY },
 	{ t_default_roundtrip, "default mount: files round-trip across a remount", RW },
 	{ t_ro_files, "default mount: the image's files read back, and mapped", RO },
 };
 
 static const struct test nodax_tests[] = {
 	{ t_dev_nodax, "block device without DAX (queue/dax is 0, pmem says so)", ANY },
+	{ t_pmem_memtype, "the kernel maps it as DAXTEST_PMEM_MT says", ANY },
 	{ t_mount_dax_refused, "mount -o %s", ANY },
 	{ t_default_roundtrip, "default mount: files round-trip across a remount", RW },
 	{ t_ro_files, "default mount: the image's files read back, and mapped", RO },
@@ -2035,44 +2405,63 @@ static const struct test nodax_tests[] = {
 
 static void test_name(char *buf, size_t size, const struct test *t, const struct dev *d)
 {
-	int n = snprintf(buf, size, "%s on %s: ", d->fs, d->name);
+	int n = snprintf(buf, size, "%s%s on %s: ", d->fs, d->reflink ? "+reflink" : "", d->name);
 
 	if (t->fn == t_mount_dax_refused)
 		snprintf(buf + n, size - n, !strcmp(d->fs, "ext4")
 			 ? "mount -o %s is refused (\"DAX unsupported by block device\")"
-			 : "mount -o %s works with DAX off and a warning", mount_opts(d, MNT_DAX));
+			 : d->reflink ? "with reflink, mount -o %s works with DAX off and says why"
+				      : "mount -o %s works with DAX off and a warning", mount_opts(d, MNT_DAX));
 	else if (t->fn == t_fsx)
-		snprintf(buf + n, size - n, "fsx: %ld random read/write/mmap/truncate ops (seed %" PRIu64 ") match the model",
+		snprintf(buf + n, size - n, "fsx: %ld random read/write/mmap/truncate/clone/dedupe ops (seed %" PRIu64 ") match the model",
 			 fsx_ops, seed);
+	else if (t->fn == t_pmem_memtype && pmem_mt && !strcmp(pmem_mt, "user"))
+		snprintf(buf + n, size - n, "the kernel maps %s with the memory type of user pages (%s)",
+			 d->name, user_mt ? user_mt : "not logged");
+	else if (t->fn == t_pmem_memtype)
+		snprintf(buf + n, size - n, "the kernel maps %s as %s", d->name,
+			 pmem_mt ? pmem_mt : "(DAXTEST_PMEM_MT unset)");
 	else if (t->fn == t_dev_dax || t->fn == t_dev_nodax || t->fn == t_dev_nofsdax)
-		snprintf(buf, size, "%.15s: %.120s, holds %.7s", d->name, t->what, d->fs);
+		snprintf(buf, size, "%.15s: %.120s, holds %.7s%s", d->name, t->what, d->fs,
+			 d->reflink ? "+reflink" : "");
 	else
 		snprintf(buf + n, size - n, t->what, mount_opts(d, MNT_DAX));
 }
 
+/* The tests of mode for device d: an xfs with reflink has its own. */
+static const struct test *tests_for(const char *mode, const struct dev *d, int *n)
+{
+#define LIST(l) (*n = sizeof(l) / sizeof(l[0]), l)
+	if (!strcmp(mode, "dax"))
+		return d->reflink ? LIST(dax_reflink_tests) : LIST(dax_tests);
+	if (!strcmp(mode, "nofsdax"))
+		return LIST(nofsdax_tests);
+	return LIST(nodax_tests);
+#undef LIST
+}
+
 static int run_tests(const char *mode)
 {
-	int dax = !strcmp(mode, "dax"), nofs = !strcmp(mode, "nofsdax");
-	const struct test *tests = dax ? dax_tests : nofs ? nofsdax_tests : nodax_tests;
-	int ntests = dax ? sizeof(dax_tests) / sizeof(dax_tests[0])
-		   : nofs ? sizeof(nofsdax_tests) / sizeof(nofsdax_tests[0])
-			  : sizeof(nodax_tests) / sizeof(nodax_tests[0]);
-	int i, k, wrapped, planned = 1;
+	const struct test *tests;
+	int i, k, wrapped, planned = 1, ntests;
 
-	for (k = 0; k < ndevs; k++)
+	for (k = 0; k < ndevs; k++) {
+		tests = tests_for(mode, &devs[k], &ntests);
 		for (i = 0; i < ntests; i++)
 			planned += runs_on(&tests[i], &devs[k]);
+	}
 	planned += NVFS_TESTS;
 	emit("1..%d", planned);
-	if (!dax)
-		boot_log = klog_all(&wrapped);
+	boot_log = klog_all(&wrapped);
+	user_mt = user_mt_from(boot_log);
 	expect_buf = malloc(BIG);
 	read_buf = malloc(BIG);
 	if (!expect_buf || !read_buf) {
 		emit("Bail out! out of memory");
 		return 1;
 	}
-	for (k = 0; k < ndevs; k++)
+	for (k = 0; k < ndevs; k++) {
+		tests = tests_for(mode, &devs[k], &ntests);
 		for (i = 0; i < ntests; i++) {
 			char name[200];
 
@@ -2082,6 +2471,7 @@ static int run_tests(const char *mode)
 			begin("%s", name);
 			report(tests[i].fn(&devs[k]));
 		}
+	}
 	for (k = 0; k < ndevs; k++)
 		do_umount(&devs[k]);
 	for (i = 0; i < (int)NVFS_TESTS; i++) {
