@@ -1155,7 +1155,8 @@ static int t_msync_flush(struct dev *d)
 static int t_msync_cost(struct dev *d)
 {
 	static const long counts[] = { 1, 16, 256, 4096 };
-	const long len = 4096 * pagesz;
+	const long ncounts = sizeof(counts) / sizeof(counts[0]);
+	const long len = counts[ncounts - 1] * pagesz;
 	long i, k, maps = 0, r0, v0, r, v;
 	double t1 = 0, t;
 	unsigned char *m;
@@ -1164,6 +1165,9 @@ static int t_msync_cost(struct dev *d)
 
 	if (d->mounted != MNT_DAX)
 		return skip("%s is not mounted with DAX", d->name);
+	if (len > BIG)
+		return fail("%ld pages of %ld bytes do not fit the %ld-byte buffer",
+			    counts[ncounts - 1], pagesz, (long)BIG);
 	prof_setup();
 	if (prof_state < 0)
 		return skip("%s", prof_why);
@@ -1189,7 +1193,7 @@ static int t_msync_cost(struct dev *d)
 		unlink(path);
 		return fail("mmap %s: %s", path, strerror(err));
 	}
-	for (k = 0; k < (long)(sizeof(counts) / sizeof(counts[0])) && !err; k++) {
+	for (k = 0; k < ncounts && !err; k++) {
 		for (i = 0; i < counts[k]; i++)
 			m[i * pagesz + k] ^= 0xff;
 		r0 = prof_hits(MEMREMAP_FN);
@@ -1739,6 +1743,15 @@ static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 		len = 1 + rnd_below(&rs, FSX_OPMAX);
 		if (off + len > FSX_MAXLEN)
 			len = FSX_MAXLEN - off;
+		if (op == OP_DEDUPE && last_len && rnd_below(&rs, 2) &&
+		    last_src + last_len <= size && last_dst + last_len <= size) {
+			/* the last clone's ranges, still equal unless written since */
+			src = last_src;
+			off = last_dst;
+			len = last_len;
+		} else if ((op == OP_CLONE || op == OP_DEDUPE) &&
+			   !fsx_pick_remap(&rs, size, &src, &off, &len, op == OP_CLONE))
+			op = OP_READ;	/* no room for one: read instead */
 		if (op == OP_READ || op == OP_MAPREAD) {
 			if (size == 0)
 				op = OP_WRITE;	/* nothing to read yet */
@@ -1751,20 +1764,6 @@ static int fsx_run(const char *path, unsigned char *model, unsigned char *buf)
 		if (op == OP_TRUNCATE) {
 			off = rnd_below(&rs, FSX_MAXLEN + 1);
 			len = 0;
-		}
-		if (op == OP_DEDUPE && last_len && rnd_below(&rs, 2) &&
-		    last_src + last_len <= size && last_dst + last_len <= size) {
-			/* the last clone's ranges, still equal unless written since */
-			src = last_src;
-			off = last_dst;
-			len = last_len;
-		} else if ((op == OP_CLONE || op == OP_DEDUPE) &&
-			   !fsx_pick_remap(&rs, size, &src, &off, &len, op == OP_CLONE))
-			op = size ? OP_READ : OP_WRITE;
-		if (op == OP_READ && size) {
-			off %= size;
-			if (off + len > size)
-				len = size - off;
 		}
 		*o = (struct fsx_op){ i + 1, op, off, len, src };
 
