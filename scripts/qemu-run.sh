@@ -11,6 +11,15 @@
 #   When the scenario sets VIRTIOFS=TAG, virtiofsd (VIRTIOFSD in the
 #   environment, default /usr/lib/qemu/virtiofsd) shares OUTDIR/virtiofs
 #   with the guest as a vhost-user-fs-pci device with that tag.
+#   When the scenario sets BOOTS=N (N > 1), the guest restarts itself
+#   N-1 times in one QEMU run (a reboot or a panic, no -no-reboot): RAM
+#   is then a file, OUTDIR/ram.img, that holds the pmem images from the
+#   start (QEMU reloads -device loader images at every reset, but not
+#   RAM), each boot prints its own KTAP, a panic the scenario allows
+#   (ALLOW_PANIC) is not kernel trouble, with CHECK_WRITEBACK=yes the
+#   console must show the write-back of every pmem mapping before each
+#   reset (qemu-wb-coverage.py), and the host checks the file systems
+#   left in RAM at the end (e2fsck -fn, xfs_repair -n).
 #   When the scenario names a KUnit SUITE built into the kernel, its
 #   KTAP (before /init's) and its answer are checked too, and the result
 #   goes to KERNEL_DIR/kunit-NAME.result for qemu-kunit-compare.sh.
@@ -38,11 +47,21 @@ QEMU='' MACHINE='' CPU='' MEMORY='' FRAGMENTS='' PMEM_BASE='' PMEM='' APPEND='' 
 # expected answer and kernel cache words, and the cases that may skip on
 # this architecture; the tag of a virtio-fs share (needs PCI: virt).
 RAM_BASE=0x40000000 DT=qemu QEMU_OPTS='' SUITE='' CACHE='' ALIASING='' ALLOW_SKIP='' VIRTIOFS=''
+BOOTS=1 ALLOW_PANIC='' CHECK_WRITEBACK=''
+# INITRD_AT=ADDR: load the initramfs there (-device loader, and
+# initrd=ADDR,SIZE on the command line) instead of with -initrd, which
+# puts it 128 MiB into RAM: a kernel whose lowmem is smaller (a large
+# vmalloc=) could not reach it.
+INITRD_AT=''
 # shellcheck source=/dev/null
 . "$conf"
 for v in QEMU MACHINE CPU MEMORY PMEM_BASE PMEM APPEND TIMEOUT; do
 	[ -n "${!v}" ] || die_usage "error: $conf does not set $v"
 done
+[[ $BOOTS =~ ^[1-9][0-9]*$ ]] || die_usage "error: $conf: BOOTS must be a positive number, not '$BOOTS'"
+# Both need the machine's memory backend: a file that keeps pmem, or a
+# memfd that virtiofsd shares.
+[ "$BOOTS" -eq 1 ] || [ -z "$VIRTIOFS" ] || die_usage "error: $conf: BOOTS > 1 and VIRTIOFS cannot be combined"
 
 # Without QEMU or the mkfs tools this test cannot run here: a skip, with
 # the reason, rather than a failure.
@@ -93,10 +112,10 @@ seed=${DAXTEST_SEED:-$(((RANDOM << 15) | RANDOM))}
 # has the nodes, and the scenario's command line keeps it away).
 ram_end=$((RAM_BASE + (MEMORY << 20)))
 [ $((PMEM_BASE)) -ge $((RAM_BASE)) ] || die_usage "error: $conf: PMEM_BASE is below RAM ($RAM_BASE)"
-addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=()
+addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=() pmem_at=()
 for spec in $PMEM; do
 	fs=${spec%%:*} mib=${spec#*:}
-	case $fs in ext4 | ext2 | xfs | xfs+reflink | erofs) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
+	case $fs in ext4 | ext2 | xfs | xfs+reflink | erofs | raw) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
 	[[ $mib =~ ^[0-9]+$ ]] || die_usage "error: $conf: bad size in PMEM entry '$spec'"
 	img=$out/pmem$i.img
 	rm -f "$img"
@@ -110,6 +129,8 @@ for spec in $PMEM; do
 	# With reflink (xfsprogs' default), on which the series' limited DAX
 	# mode must turn DAX off (qemu/armv7-virt-xfs-reflink.conf).
 	xfs+reflink) mkfs.xfs -q -f -b size=4096 -m reflink=1 "$img" ;;
+	# No file system: zeros (the persist guest's boot counter).
+	raw) ;;
 	# Read-only: the guest's files are written here, with its seed.
 	# DAX maps whole blocks: no tail data inlined into the inode.
 	erofs)
@@ -123,6 +144,7 @@ for spec in $PMEM; do
 		"$addr" "$addr" "$size")$'\n'
 	loaders+=(-device "loader,file=$img,addr=$(printf '0x%x' "$addr"),force-raw=on")
 	devs+=${devs:+,}pmem$i:$fs
+	pmem_at+=("$addr")
 	addr=$((addr + size)) i=$((i + 1))
 done
 [ "$i" -gt 0 ] || die_usage "error: $conf: PMEM lists no device"
@@ -174,6 +196,11 @@ builtin:*)
 esac
 
 append="$APPEND DAXTEST_DEVS=$devs DAXTEST_SEED=$seed"
+initrd_opts=(-initrd "$initrd")
+if [ -n "$INITRD_AT" ]; then
+	initrd_opts=(-device "loader,file=$initrd,addr=$INITRD_AT,force-raw=on")
+	append="initrd=$INITRD_AT,$(stat -c %s "$initrd") $append"
+fi
 read -ra opts <<<"$QEMU_OPTS"
 
 # virtio-fs: virtiofsd serves OUTDIR/virtiofs on a vhost-user socket; the
@@ -192,7 +219,10 @@ stop_virtiofsd() {
 	vfs_pid=''
 	rm -rf "$(dirname "$sock")"
 }
-trap stop_virtiofsd EXIT
+ram=''
+# The RAM file of a scenario with several boots is as large as the
+# guest's memory: it goes on every exit.
+trap 'stop_virtiofsd; [ -z "$ram" ] || rm -f "$ram"' EXIT
 if [ -n "$VIRTIOFS" ]; then
 	# The socket in a short /tmp path: sun_path holds 107 bytes, and
 	# OUTDIR may be deep in a CI checkout.
@@ -224,11 +254,29 @@ if [ -n "$VIRTIOFS" ]; then
 		-chardev "socket,id=vfs,path=$sock" -device "vhost-user-fs-pci,chardev=vfs,tag=$VIRTIOFS")
 	append+=" DAXTEST_VIRTIOFS=$VIRTIOFS"
 fi
+# Several boots: the pmem images go into the RAM file at their place,
+# where no reset reloads them, instead of through -device loader.
+if [ "$BOOTS" -gt 1 ]; then
+	ram=$out/ram.img
+	rm -f "$ram"
+	truncate -s "${MEMORY}M" "$ram"
+	i=0
+	for spec in $PMEM; do
+		dd if="$out/pmem$i.img" of="$ram" bs=1M seek=$(((pmem_at[i] - RAM_BASE) >> 20)) conv=notrunc,sparse status=none ||
+			{ echo "error: cannot write $out/pmem$i.img into $ram"; exit 2; }
+		i=$((i + 1))
+	done
+	loaders=()
+	opts+=(-object "memory-backend-file,id=mem,size=${MEMORY}M,mem-path=$ram,share=on" -machine memory-backend=mem)
+fi
 # -nodefaults: the machine has only what is named here, so that no
 # default device (virt's network card wants ipxe-qemu's option ROM, a
 # package -no-install-recommends leaves out) decides whether it starts.
-cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nodefaults -display none -serial stdio -no-reboot "${opts[@]}"
-	-kernel "$kernel" -initrd "$initrd" "${dtb[@]}" "${loaders[@]}" -append "$append")
+# -no-reboot: a reset ends QEMU, unless the scenario boots several times.
+noreboot=(-no-reboot)
+[ "$BOOTS" -eq 1 ] || noreboot=()
+cmd=("$QEMU" -M "$MACHINE" -cpu "$CPU" -m "$MEMORY" -nodefaults -display none -serial stdio "${noreboot[@]}" "${opts[@]}"
+	-kernel "$kernel" "${initrd_opts[@]}" "${dtb[@]}" "${loaders[@]}" -append "$append")
 repro="DAXTEST_SEED=$seed $0 $conf $2 $3 $out"
 echo "qemu: $(printf '%q ' "${cmd[@]}")"
 progress "boot $name (timeout ${TIMEOUT}s, seed $seed)"
@@ -240,7 +288,9 @@ progress "qemu exited with $rc after ${boot_secs}s; console: $out/console.log"
 stop_virtiofsd
 
 # With a KUnit suite built in, the kernel's KTAP comes first, the guest's second.
-python3 "$here/qemu-ktap.py" --documents "$([ -n "$SUITE" ] && echo 2 || echo 1)" \
+panic_opt=()
+[ -z "$ALLOW_PANIC" ] || panic_opt=(--allow-panic "$ALLOW_PANIC")
+python3 "$here/qemu-ktap.py" --documents "$((BOOTS + (${#SUITE} > 0)))" "${panic_opt[@]}" \
 	"$out/console.log" "$out/ktap.txt" >"$out/ktap.log"
 krc=$?
 cat "$out/ktap.log"
@@ -278,6 +328,34 @@ if [ $rc -ne 0 ]; then
 	echo "reproduce: $repro"
 	echo "error: QEMU exited with $rc after a complete plan (console: $out/console.log)"
 	exit 2
+fi
+if [ "$CHECK_WRITEBACK" = yes ] && ! python3 "$here/qemu-wb-coverage.py" "$out/console.log"; then
+	echo "reproduce: $repro"
+	echo "error: the CPU caches were not written back over every pmem mapping before each reset (console: $out/console.log)"
+	exit 2
+fi
+# What the last boot left in RAM: every file system is consistent.
+if [ -n "$ram" ]; then
+	i=0 bad=''
+	for spec in $PMEM; do
+		fs=${spec%%:*} mib=${spec#*:}
+		img=$out/pmem$i.after.img
+		dd if="$ram" of="$img" bs=1M skip=$(((pmem_at[i] - RAM_BASE) >> 20)) count="$mib" status=none
+		case $fs in
+		ext4 | ext2) e2fsck -fn "$img" ;;
+		xfs | xfs+reflink) xfs_repair -n -f "$img" ;;
+		*) true ;;
+		esac >"$out/fsck$i.log" 2>&1 || bad+=" pmem$i:$fs ($out/fsck$i.log)"
+		rm -f "$img"
+		i=$((i + 1))
+	done
+	rm -f "$ram"
+	if [ -n "$bad" ]; then
+		echo "reproduce: $repro"
+		echo "error: the file systems left in RAM are not consistent:$bad"
+		exit 2
+	fi
+	echo "$name: e2fsck -fn and xfs_repair -n find the file systems left in RAM consistent"
 fi
 # The guest's file (dax-test.c: guest-VFS_GUEST_SIZE) went through virtiofsd.
 if [ -n "$VIRTIOFS" ] && [ "$(stat -c %s "$share/guest-1048577" 2>/dev/null)" != 1048577 ]; then

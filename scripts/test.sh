@@ -230,6 +230,9 @@ for g in $groups; do
 		tap_run "qemu armv7 virt: behind an outer cache, pmem offers no filesystem DAX, file systems carry on" \
 			"$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf $Q/outer-cache/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-outer-cache" \
 			$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf "$Q/outer-cache/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-outer-cache"
+		tap_run "qemu armv7 virt: DAX data outlives a warm reboot and a panic; the caches are written back over every pmem mapping first" \
+			"$S/qemu-run.sh qemu/armv7-virt-persist.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-persist" \
+			$S/qemu-run.sh qemu/armv7-virt-persist.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-persist"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "qemu: the unpatched base cannot build the DAX guest (FS_DAX dropped)" \
 			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \

@@ -18,7 +18,14 @@
  *                            that the pmem API cannot write back this
  *                            machine's caches (ARM behind an outer
  *                            cache); pmem logs no alloc_dax() refusal,
- *                            the queue is not DAX, file systems work
+ *                            the queue is not DAX, file systems work;
+ *                            persist: one of several boots in one QEMU
+ *                            run (see "Persistence" below): check what
+ *                            the boot before wrote through DAX, write
+ *                            anew, end without sync()
+ *   DAXTEST_PERSIST_ENDS=reboot,panic   persist mode: how each boot but
+ *                            the last ends, in order (a panic: PID 1
+ *                            exits); the last one powers off
  *   DAXTEST_FUSE_DAX=n       the kernel has no FUSE_DAX: a virtio-fs
  *                            device then never looks for a DAX window
  *   DAXTEST_FS_DAX=n         the kernel has no FS_DAX (nodax and
@@ -34,6 +41,8 @@
  *   DAXTEST_DEVS=pmem0:ext4,pmem1:ext2,pmem2:xfs   device:fs, in order;
  *                            xfs+reflink: an xfs made with reflink, on
  *                            which the limited DAX mode must refuse DAX;
+ *                            raw: no file system (persist mode: the boot
+ *                            counter, exactly one);
  *                            an erofs device is read-only: the host made
  *                            its w-SIZE files (scripts/qemu-erofs-files.py)
  *   DAXTEST_SEED=N           seed of the random data and of fsx (default:
@@ -899,28 +908,21 @@ static const char *user_mt_from(const char *log)
 }
 
 /*
- * The memory type of the kernel's mapping of d's memory: pmem's
- * memremap() area is the vmalloc area whose phys= is the namespace's
- * start (/proc/vmallocinfo), and the page-table dump gives the type of
- * each of its ptes.  Every mapped page of the area must have the type
- * the scenario names (DAXTEST_PMEM_MT).  QEMU models no caches, but it
- * keeps the page tables: this is what the CPU would be told.
+ * The kernel's mapping of d's memory: pmem's memremap() area is the
+ * vmalloc area whose phys= is the namespace's start (/proc/vmallocinfo);
+ * [*start, *end) counts the area's guard page.
  */
-static int t_pmem_memtype(struct dev *d)
+static int pmem_kernel_map(const struct dev *d, unsigned long long *phys, unsigned long *start,
+			   unsigned long *end)
 {
-	unsigned long long phys = 0, p;
-	unsigned long start = 0, end = 0, a, b, covered = 0;
-	char path[96], line[512], other[128] = "";
-	const char *want = pmem_mt;
+	unsigned long long p;
+	unsigned long a, b;
+	char path[96], line[512];
 	FILE *f;
 
-	if (!strcmp(pmem_mt, "user") && !(want = user_mt))
-		return fail("no \"Memory policy: ... Data cache\" line in the boot log");
-	if (access(PTDUMP, R_OK))
-		return skip("no %s (ARM_PTDUMP_DEBUGFS): %s", PTDUMP, strerror(errno));
 	snprintf(path, sizeof(path), "/sys/block/%s/device/resource", d->name);
 	f = fopen(path, "r");
-	if (!f || fscanf(f, "%llx", &phys) != 1) {
+	if (!f || fscanf(f, "%llx", phys) != 1) {
 		if (f)
 			fclose(f);
 		return fail("cannot read %s", path);
@@ -931,19 +933,46 @@ static int t_pmem_memtype(struct dev *d)
 	f = fopen("/proc/vmallocinfo", "r");
 	if (!f)
 		return fail("cannot read /proc/vmallocinfo: %s", strerror(errno));
+	*start = *end = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *ph = strstr(line, " phys=");
 
-		if (ph && sscanf(ph, " phys=%llx", &p) == 1 && p == phys &&
+		if (ph && sscanf(ph, " phys=%llx", &p) == 1 && p == *phys &&
 		    sscanf(line, "0x%lx-0x%lx", &a, &b) == 2) {
-			start = a;
-			end = b;
+			*start = a;
+			*end = b;
 			break;
 		}
 	}
 	fclose(f);
-	if (!end)
-		return fail("no vmalloc area maps %s's memory at phys 0x%llx", d->name, phys);
+	if (!*end)
+		return fail("no vmalloc area maps %s's memory at phys 0x%llx", d->name, *phys);
+	return PASS;
+}
+
+/*
+ * The memory type of the kernel's mapping of d's memory: the page-table
+ * dump gives the type of each pte of pmem's area.  Every mapped page of
+ * the area must have the type the scenario names (DAXTEST_PMEM_MT).
+ * QEMU models no caches, but it keeps the page tables: this is what the
+ * CPU would be told.
+ */
+static int t_pmem_memtype(struct dev *d)
+{
+	unsigned long long phys = 0;
+	unsigned long start = 0, end = 0, a, b, covered = 0;
+	char line[512], other[128] = "";
+	const char *want = pmem_mt;
+	FILE *f;
+	int r;
+
+	if (!strcmp(pmem_mt, "user") && !(want = user_mt))
+		return fail("no \"Memory policy: ... Data cache\" line in the boot log");
+	if (access(PTDUMP, R_OK))
+		return skip("no %s (ARM_PTDUMP_DEBUGFS): %s", PTDUMP, strerror(errno));
+	r = pmem_kernel_map(d, &phys, &start, &end);
+	if (r != PASS)
+		return r;
 	f = fopen(PTDUMP, "r");
 	if (!f)
 		return fail("cannot read %s: %s", PTDUMP, strerror(errno));
@@ -2248,6 +2277,9 @@ static int t_kernel_log(void)
 /* ------------------------------------------------------------------ */
 /* Set-up and the plan                                                 */
 
+static int persist_parse(void);
+static int persist_count_boot(void);
+
 static int parse_plan(const char *mode)
 {
 	const char *s = getenv("DAXTEST_DEVS"), *e;
@@ -2275,17 +2307,20 @@ static int parse_plan(const char *mode)
 		snprintf(d->path, sizeof(d->path), "/dev/%.15s", item);
 		snprintf(d->mnt, sizeof(d->mnt), "/mnt/%.15s", item);
 		if (strcmp(d->fs, "ext4") && strcmp(d->fs, "ext2") && strcmp(d->fs, "xfs") &&
-		    strcmp(d->fs, "erofs")) {
+		    strcmp(d->fs, "erofs") && strcmp(d->fs, "raw")) {
 			emit("Bail out! unknown file system '%s' in DAXTEST_DEVS", d->fs);
 			return -1;
 		}
 		ndevs++;
 		s = *e ? e + 1 : e;
 	}
-	if (strcmp(mode, "dax") && strcmp(mode, "nodax") && strcmp(mode, "nofsdax")) {
-		emit("Bail out! DAXTEST_MODE must be dax, nodax or nofsdax, not '%s'", mode);
+	if (strcmp(mode, "dax") && strcmp(mode, "nodax") && strcmp(mode, "nofsdax") &&
+	    strcmp(mode, "persist")) {
+		emit("Bail out! DAXTEST_MODE must be dax, nodax, nofsdax or persist, not '%s'", mode);
 		return -1;
 	}
+	if (!strcmp(mode, "persist") && (persist_parse() || persist_count_boot()))
+		return -1;
 	s = getenv("DAXTEST_VIRTIOFS");
 	vfs_tag = s && *s ? s : NULL;
 	s = getenv("DAXTEST_FUSE_DAX");
@@ -2439,6 +2474,361 @@ static const struct test *tests_for(const char *mode, const struct dev *d, int *
 #undef LIST
 }
 
+/* ------------------------------------------------------------------ */
+/* Persistence across a warm reboot and a panic (DAXTEST_MODE=persist)  */
+
+/*
+ * One QEMU run boots the guest several times: RAM, and with it pmem,
+ * outlives each reset (scripts/qemu-run.sh, BOOTS=).  Each boot but the
+ * last writes files through DAX and ends without sync(), by the next
+ * of DAXTEST_PERSIST_ENDS; each boot but the first checks what the boot
+ * before it wrote.  The boot counter is the first sector of the "raw"
+ * device, written through the block device and fsync()ed.
+ *
+ * QEMU models no caches: the data survives here with or without a
+ * write-back.  What the host checks instead (qemu-wb-coverage.py) is
+ * that arch_wb_cache_pmem() covered every byte of every pmem mapping
+ * between this program's "ends with" line and the reset: a kprobe
+ * event, printed on the console as it fires (tp_printk).
+ */
+#define PERSIST_PAGES	256	/* of the mapped file, one pass each */
+#define PERSIST_SYNCED	128	/* of them msync()ed */
+#define PERSIST_RECS	128	/* records appended to the log */
+#define PERSIST_RECS_SYNCED 64	/* of them fsync()ed */
+#define PERSIST_RECSZ	64
+#define WB_EVENT	"pmem_wb"
+#define WB_PROBE	"p:" WB_EVENT " " PROFILED_FN " addr=%r0:x32 size=%r1:x32"
+/* File-system words that say a mount found damage. */
+static const char *const fs_bad_words[] = {
+	"EXT4-fs error", "corrupt", "Corrupt", "inconsistent", "XFS: Assertion",
+};
+
+static int persist_boot, persist_boots;
+static char persist_ends[8][16];
+static struct dev *counter_dev;
+
+static const char *persist_end(int boot)
+{
+	return boot >= 1 && boot < persist_boots ? persist_ends[boot - 1] : "poweroff";
+}
+
+static int persist_parse(void)
+{
+	const char *s = getenv("DAXTEST_PERSIST_ENDS");
+	int k, n = 0;
+
+	for (k = 0; k < ndevs; k++)
+		if (!strcmp(devs[k].fs, "raw"))
+			counter_dev = counter_dev ? NULL : &devs[k];
+	if (!counter_dev) {
+		emit("Bail out! DAXTEST_MODE=persist needs exactly one raw device (the boot counter)");
+		return -1;
+	}
+	while (s && *s && n < 8) {
+		size_t len = strcspn(s, ",");
+
+		snprintf(persist_ends[n], sizeof(persist_ends[n]), "%.*s", (int)len, s);
+		if (strcmp(persist_ends[n], "reboot") && strcmp(persist_ends[n], "panic")) {
+			emit("Bail out! DAXTEST_PERSIST_ENDS: '%s' is not reboot or panic", persist_ends[n]);
+			return -1;
+		}
+		n++;
+		s += len + (s[len] == ',');
+	}
+	if (!n) {
+		emit("Bail out! DAXTEST_MODE=persist needs DAXTEST_PERSIST_ENDS (e.g. reboot,panic)");
+		return -1;
+	}
+	persist_boots = n + 1;
+	return 0;
+}
+
+/* Read the boot counter and count this boot in it. */
+static int persist_count_boot(void)
+{
+	char buf[512];
+	int fd = open(counter_dev->path, O_RDWR), n = 0;
+
+	if (fd < 0 || pread(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf)) {
+		emit("Bail out! read %s: %s", counter_dev->path, strerror(errno));
+		return -1;
+	}
+	if (buf[0] && sscanf(buf, "dax-test boot %d", &n) != 1) {
+		emit("Bail out! %s holds no boot counter", counter_dev->path);
+		return -1;
+	}
+	persist_boot = n + 1;
+	memset(buf, 0, sizeof(buf));
+	snprintf(buf, sizeof(buf), "dax-test boot %d\n", persist_boot);
+	if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf) || fsync(fd)) {
+		emit("Bail out! write %s: %s", counter_dev->path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (persist_boot > persist_boots) {
+		emit("Bail out! boot %d of %d: the boot before should have powered off",
+		     persist_boot, persist_boots);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t persist_tag(const struct dev *d, int boot)
+{
+	return ((uint64_t)boot << 16) ^ (uint64_t)(d - devs) ^ 0x7e57;
+}
+
+static void persist_path(char *buf, size_t size, const struct dev *d, const char *what, int boot)
+{
+	snprintf(buf, size, "%s/persist-%s-%d", d->mnt, what, boot);
+}
+
+static void persist_record(char *rec, const struct dev *d, int boot, int i)
+{
+	unsigned char fill[PERSIST_RECSZ];
+	int n, k;
+
+	n = snprintf(rec, PERSIST_RECSZ, "boot %d %s record %d ", boot, d->name, i);
+	pattern(fill, sizeof(fill), persist_tag(d, boot) + i);
+	for (k = n; k < PERSIST_RECSZ - 1; k++)
+		rec[k] = 'a' + fill[k] % 26;
+	rec[PERSIST_RECSZ - 1] = '\n';
+}
+
+/* The kernel's messages since lfd was opened name no damage. */
+static int fs_log_clean(int lfd, const struct dev *d)
+{
+	char log[8192] = "";
+	unsigned i;
+
+	log_read(lfd, log, sizeof(log));
+	for (i = 0; i < sizeof(fs_bad_words) / sizeof(fs_bad_words[0]); i++)
+		if (strstr(log, fs_bad_words[i])) {
+			diag_tail("kernel", log, 8);
+			return fail("mounting %s logged \"%s\"", d->path, fs_bad_words[i]);
+		}
+	return PASS;
+}
+
+static int t_persist_mount(struct dev *d)
+{
+	char log[4096] = "";
+	int lfd = log_open(), r;
+
+	r = do_mount(d, MNT_DAX, NULL, 0);
+	if (r) {
+		log_read(lfd, log, sizeof(log));
+		diag_tail("kernel", log, 5);
+		close(lfd);
+		return fail("mount -t %s -o %s %s: %s", d->fs, mount_opts(d, MNT_DAX), d->path,
+			    strerror(-r));
+	}
+	r = fs_log_clean(lfd, d);
+	if (lfd >= 0)
+		close(lfd);
+	if (r == PASS && statx_dax(d->mnt) < 0)
+		r = fail("statx %s: no answer", d->mnt);
+	return r;
+}
+
+/* What the boot before wrote through its mapping, msync()ed or not. */
+static int t_persist_check_map(struct dev *d)
+{
+	long len = PERSIST_PAGES * pagesz, n, at;
+	char path[96];
+
+	persist_path(path, sizeof(path), d, "map", persist_boot - 1);
+	n = read_whole(path, read_buf, BIG);
+	if (n < 0)
+		return fail("read %s: %s", path, strerror(-n));
+	if (n != len)
+		return fail("%s has %ld bytes, not %ld", path, n, len);
+	pattern(expect_buf, len, persist_tag(d, persist_boot - 1));
+	at = first_diff(expect_buf, read_buf, len);
+	if (at >= 0)
+		return fail("%s differs at byte %ld, page %ld (%s)", path, at, at / pagesz,
+			    at / pagesz < PERSIST_SYNCED ? "msync()ed" : "not msync()ed");
+	return PASS;
+}
+
+/* The boot before's log: its fsync()ed records, and only records. */
+static int t_persist_check_log(struct dev *d)
+{
+	char path[96], rec[PERSIST_RECSZ];
+	long n, i;
+
+	persist_path(path, sizeof(path), d, "log", persist_boot - 1);
+	n = read_whole(path, read_buf, BIG);
+	if (n < 0)
+		return fail("read %s: %s", path, strerror(-n));
+	if (n % PERSIST_RECSZ || n < PERSIST_RECS_SYNCED * PERSIST_RECSZ ||
+	    n > PERSIST_RECS * PERSIST_RECSZ)
+		return fail("%s has %ld bytes: not %d to %d whole records", path, n,
+			    PERSIST_RECS_SYNCED, PERSIST_RECS);
+	for (i = 0; i < n / PERSIST_RECSZ; i++) {
+		persist_record(rec, d, persist_boot - 1, i);
+		if (memcmp(rec, read_buf + i * PERSIST_RECSZ, PERSIST_RECSZ))
+			return fail("%s: record %ld is not what was written", path, i);
+	}
+	diag("%s: %ld records, %d of them fsync()ed", path, n / PERSIST_RECSZ, PERSIST_RECS_SYNCED);
+	return PASS;
+}
+
+/* Write what the next boot checks; sync nothing beyond what it says. */
+static int t_persist_write(struct dev *d)
+{
+	long len = PERSIST_PAGES * pagesz, i;
+	char path[96], rec[PERSIST_RECSZ];
+	unsigned char *m;
+	int fd, r;
+
+	persist_path(path, sizeof(path), d, "map", persist_boot);
+	/* The blocks and the size are durable first: only data is at stake. */
+	memset(expect_buf, 0, len);
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	r = write_all(fd, expect_buf, len);
+	if (r || fsync(fd)) {
+		close(fd);
+		return fail("write %s: %s", path, strerror(r ? -r : errno));
+	}
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return fail("mmap %s: %s", path, strerror(errno));
+	pattern(expect_buf, len, persist_tag(d, persist_boot));
+	memcpy(m, expect_buf, len);
+	r = msync(m, PERSIST_SYNCED * pagesz, MS_SYNC);
+	munmap(m, len);
+	if (r)
+		return fail("msync %s: %s", path, strerror(errno));
+
+	persist_path(path, sizeof(path), d, "log", persist_boot);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0644);
+	if (fd < 0)
+		return fail("create %s: %s", path, strerror(errno));
+	for (i = 0; i < PERSIST_RECS; i++) {
+		persist_record(rec, d, persist_boot, i);
+		if (write(fd, rec, PERSIST_RECSZ) != PERSIST_RECSZ ||
+		    (i == PERSIST_RECS_SYNCED - 1 && fsync(fd))) {
+			r = errno;
+			close(fd);
+			return fail("append to %s: %s", path, strerror(r));
+		}
+	}
+	close(fd);
+	return PASS;
+}
+
+/*
+ * Arm the probe and log the mappings it must see covered: every pmem
+ * device's, from /proc/vmallocinfo (its area less the guard page).
+ */
+static int t_persist_arm(void)
+{
+	unsigned long start, end;
+	unsigned long long phys;
+	int k, r;
+
+	for (k = 0; k < ndevs; k++) {
+		r = pmem_kernel_map(&devs[k], &phys, &start, &end);
+		if (r != PASS)
+			return r;
+		diag("write-back must cover %s: 0x%lx-0x%lx (phys 0x%llx, %lu KiB)", devs[k].name,
+		     start, end - pagesz, phys, (end - pagesz - start) >> 10);
+	}
+	if (write_file(TRACING "/kprobe_events", WB_PROBE "\n"))
+		return fail("cannot add the kprobe event '%s' (KPROBE_EVENTS?)", WB_PROBE);
+	if (write_file(TRACING "/events/kprobes/" WB_EVENT "/enable", "1\n"))
+		return fail("cannot enable the kprobe event " WB_EVENT);
+	return PASS;
+}
+
+static int t_persist_umount(void)
+{
+	int k, r;
+
+	for (k = 0; k < ndevs; k++) {
+		r = do_umount(&devs[k]);
+		if (r)
+			return fail("umount %s: %s", devs[k].mnt, strerror(-r));
+	}
+	return PASS;
+}
+
+static const struct test persist_check_tests[] = {
+	{ t_persist_mount, "mount -o %s after the boot before ended: it recovers, and logs no damage", RW },
+	{ t_persist_check_map, "the DAX-mapped file of the boot before reads back, msync()ed pages and not", RW },
+	{ t_persist_check_log, "the log the boot before appended holds its fsync()ed records, and records only", RW },
+};
+
+static const struct test persist_write_tests[] = {
+	{ t_persist_mount, "mount -o %s", RW },
+	{ t_persist_write, "write a file through a shared DAX mapping (msync() half), append a log (fsync() half)", RW },
+};
+
+static int persist_writes(void)
+{
+	return persist_boot < persist_boots;
+}
+
+static int run_persist(void)
+{
+	int i, k, planned = 3;
+
+	for (k = 0; k < ndevs; k++) {
+		if (&devs[k] == counter_dev || read_only(&devs[k]))
+			continue;
+		if (persist_boot > 1)
+			planned += sizeof(persist_check_tests) / sizeof(persist_check_tests[0]);
+		if (persist_writes())
+			planned += sizeof(persist_write_tests) / sizeof(persist_write_tests[0]) -
+				   (persist_boot > 1);
+	}
+	emit("1..%d", planned);
+	expect_buf = malloc(BIG);
+	read_buf = malloc(BIG);
+	if (!expect_buf || !read_buf) {
+		emit("Bail out! out of memory");
+		return 1;
+	}
+	begin("boot %d of %d: the boot counter on %s says so", persist_boot, persist_boots,
+	      counter_dev->name);
+	report(PASS);
+	for (k = 0; k < ndevs; k++) {
+		struct dev *d = &devs[k];
+		char name[200];
+
+		if (d == counter_dev || read_only(d))
+			continue;
+		for (i = 0; persist_boot > 1 && i < (int)(sizeof(persist_check_tests) /
+							  sizeof(persist_check_tests[0])); i++) {
+			test_name(name, sizeof(name), &persist_check_tests[i], d);
+			begin("boot %d: %s (the boot before ended with a %s)", persist_boot, name,
+			      persist_end(persist_boot - 1));
+			report(persist_check_tests[i].fn(d));
+		}
+		for (i = persist_boot > 1; persist_writes() && i < (int)(sizeof(persist_write_tests) /
+									sizeof(persist_write_tests[0])); i++) {
+			test_name(name, sizeof(name), &persist_write_tests[i], d);
+			begin("boot %d: %s", persist_boot, name);
+			report(persist_write_tests[i].fn(d));
+		}
+	}
+	if (persist_writes()) {
+		begin("boot %d: the write-back probe is armed on %s()", persist_boot, PROFILED_FN);
+		report(t_persist_arm());
+	} else {
+		begin("boot %d: every file system unmounts", persist_boot);
+		report(t_persist_umount());
+	}
+	begin("boot %d: kernel log is free of warnings, BUGs, oopses and bad page reports", persist_boot);
+	report(t_kernel_log());
+	diag("dax-test: pass:%d fail:%d skip:%d", npass, nfail, nskip);
+	return nfail ? 1 : 0;
+}
+
 static int run_tests(const char *mode)
 {
 	const struct test *tests;
@@ -2511,7 +2901,7 @@ int main(int argc, char **argv)
 		 */
 		pid = fork();
 		if (pid == 0)
-			_exit(run_tests(mode));
+			_exit(persist_boots ? run_persist() : run_tests(mode));
 		if (pid < 0 || waitpid(pid, &status, 0) < 0)
 			emit("Bail out! fork/wait: %s", strerror(errno));
 		else if (WIFSIGNALED(status)) {
@@ -2522,6 +2912,20 @@ int main(int argc, char **argv)
 		}
 	}
 	end = getenv("DAXTEST_END");
+	if (persist_boot && strcmp(persist_end(persist_boot), "poweroff")) {
+		/*
+		 * No sync(): it would write back what the test leaves to the
+		 * kernel's reset path.  Exiting, PID 1 panics the kernel.
+		 */
+		diag("persist: boot %d of %d ends with a %s, without sync()", persist_boot,
+		     persist_boots, persist_end(persist_boot));
+		if (!strcmp(persist_end(persist_boot), "panic"))
+			return 0;
+		reboot(RB_AUTOBOOT);
+		emit("# reboot(RB_AUTOBOOT): %s", strerror(errno));
+		for (;;)
+			pause();
+	}
 	sync();
 	/*
 	 * Without a power-off driver RB_POWER_OFF halts and QEMU never
