@@ -30,9 +30,11 @@ import sys
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 RESULT = re.compile(r'^(ok|not ok) (\d+)(?: (.*))?$')
-# The same words the guest looks for, and the end of a kernel that died.
+# The same words the guest looks for (bad_words in dax-test.c), and the
+# end of a kernel that died.
 KERNEL_TROUBLE = re.compile(
-    r'WARNING:|BUG:|Oops|Bad page|Unable to handle|Kernel panic|Internal error')
+    r'WARNING:|BUG:|Oops|Bad page|Unable to handle|EXT4-fs error|[Cc]orrupt|'
+    r'XFS: Assertion failed|Kernel panic|Internal error')
 
 
 def parse(lines, allow_panic=None):

@@ -112,7 +112,8 @@ seed=${DAXTEST_SEED:-$(((RANDOM << 15) | RANDOM))}
 # has the nodes, and the scenario's command line keeps it away).
 ram_end=$((RAM_BASE + (MEMORY << 20)))
 [ $((PMEM_BASE)) -ge $((RAM_BASE)) ] || die_usage "error: $conf: PMEM_BASE is below RAM ($RAM_BASE)"
-addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=() pmem_at=()
+# pmem_fs, pmem_mib, pmem_at: each device's kind, size and address.
+addr=$((PMEM_BASE)) i=0 devs='' nodes='' loaders=() pmem_fs=() pmem_mib=() pmem_at=()
 for spec in $PMEM; do
 	fs=${spec%%:*} mib=${spec#*:}
 	case $fs in ext4 | ext2 | xfs | xfs+reflink | erofs | raw) ;; *) die_usage "error: $conf: unknown fs '$fs' in PMEM" ;; esac
@@ -144,7 +145,7 @@ for spec in $PMEM; do
 		"$addr" "$addr" "$size")$'\n'
 	loaders+=(-device "loader,file=$img,addr=$(printf '0x%x' "$addr"),force-raw=on")
 	devs+=${devs:+,}pmem$i:$fs
-	pmem_at+=("$addr")
+	pmem_fs+=("$fs") pmem_mib+=("$mib") pmem_at+=("$addr")
 	addr=$((addr + size)) i=$((i + 1))
 done
 [ "$i" -gt 0 ] || die_usage "error: $conf: PMEM lists no device"
@@ -260,11 +261,9 @@ if [ "$BOOTS" -gt 1 ]; then
 	ram=$out/ram.img
 	rm -f "$ram"
 	truncate -s "${MEMORY}M" "$ram"
-	i=0
-	for spec in $PMEM; do
+	for i in "${!pmem_at[@]}"; do
 		dd if="$out/pmem$i.img" of="$ram" bs=1M seek=$(((pmem_at[i] - RAM_BASE) >> 20)) conv=notrunc,sparse status=none ||
 			{ echo "error: cannot write $out/pmem$i.img into $ram"; exit 2; }
-		i=$((i + 1))
 	done
 	loaders=()
 	opts+=(-object "memory-backend-file,id=mem,size=${MEMORY}M,mem-path=$ram,share=on" -machine memory-backend=mem)
@@ -336,18 +335,16 @@ if [ "$CHECK_WRITEBACK" = yes ] && ! python3 "$here/qemu-wb-coverage.py" "$out/c
 fi
 # What the last boot left in RAM: every file system is consistent.
 if [ -n "$ram" ]; then
-	i=0 bad=''
-	for spec in $PMEM; do
-		fs=${spec%%:*} mib=${spec#*:}
-		img=$out/pmem$i.after.img
-		dd if="$ram" of="$img" bs=1M skip=$(((pmem_at[i] - RAM_BASE) >> 20)) count="$mib" status=none
+	bad=''
+	for i in "${!pmem_at[@]}"; do
+		fs=${pmem_fs[i]} img=$out/pmem$i.after.img
+		dd if="$ram" of="$img" bs=1M skip=$(((pmem_at[i] - RAM_BASE) >> 20)) count="${pmem_mib[i]}" status=none
 		case $fs in
 		ext4 | ext2) e2fsck -fn "$img" ;;
 		xfs | xfs+reflink) xfs_repair -n -f "$img" ;;
 		*) true ;;
 		esac >"$out/fsck$i.log" 2>&1 || bad+=" pmem$i:$fs ($out/fsck$i.log)"
 		rm -f "$img"
-		i=$((i + 1))
 	done
 	rm -f "$ram"
 	if [ -n "$bad" ]; then
