@@ -9,11 +9,14 @@
 # code (1 usage or missing tool, 2 build or test failure, 124 timeout) is
 # in make's "Error N" line.
 
-KERNEL_PKG     := linux-source-6.1
-KERNEL_PINNED  := 6.1.192-2
-# git hash of the base tree as fetch-kernel.sh commits it; the cover
-# letter's base-commit.
-KERNEL_BASE    := fbde850691a9f1fb717c5567ea237b487bd41426
+# The kernel base: package, pinned revision, base hash and patches folder
+# come from configs/bases/$(BASE).mk, one file per base.
+BASE           := 6.1
+BASE_FILE      := configs/bases/$(BASE).mk
+ifeq ($(wildcard $(BASE_FILE)),)
+$(error no kernel base '$(BASE)': $(BASE_FILE) is missing (bases: $(notdir $(basename $(wildcard configs/bases/*.mk)))))
+endif
+include $(BASE_FILE)
 # Another revision, once the archive no longer serves the pinned one:
 # make KERNEL_VERSION=6.1.192-3 kernel.  Its base is derived, and the
 # tests that compare with the pinned base say which one they ran on.
@@ -29,7 +32,7 @@ SERIES_NAME    := dax-cache-aliasing
 SERIES_VERSION := 1
 
 BUILD := $(CURDIR)/build
-SRC   := $(BUILD)/linux
+SRC   := $(BUILD)/$(KERNEL_TREE)
 TREES := $(BUILD)/trees
 O     ?= $(BUILD)/out
 # Where the kernel .deb is kept (.ci/run shares one with the host).
@@ -54,7 +57,7 @@ GROUPS ?=
 ARCHES ?=
 SHARD  ?=
 
-export SRC TREES BUILD DL KERNEL_PKG KERNEL_PINNED KERNEL_VERSION KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O ARCHES SHARD
+export BASE PATCHES SRC TREES BUILD DL KERNEL_PKG KERNEL_PINNED KERNEL_VERSION KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O ARCHES SHARD
 
 .PHONY: help deps kernel apply import export checkpatch compile matrix kunit kunit-qemu qemu qemu-mips \
 	bisect randconfig-dax matrix-doc test test-full demo clean distclean
@@ -85,28 +88,28 @@ help:
 	@echo '  distclean   remove build/ entirely'
 
 deps:
-	@scripts/deps.sh $(DEPS)
+	@scripts/lib/deps.sh $(DEPS)
 
 kernel: deps
-	@scripts/fetch-kernel.sh $(KERNEL_PKG) $(KERNEL_VERSION) $(SRC) $(KERNEL_EXPECT)
+	@scripts/series/fetch-kernel.sh $(KERNEL_PKG) $(KERNEL_VERSION) $(SRC) $(KERNEL_EXPECT)
 
 apply: kernel
 	@for m in git-am b4 quilt compare; do \
-		scripts/apply-series.sh patches $(SRC) $(TREES) $$m || exit $$?; done
+		scripts/series/apply-series.sh $(PATCHES) $(SRC) $(TREES) $$m || exit $$?; done
 
 import: kernel
-	@scripts/series-import.sh patches $(SRC) series
+	@scripts/series/series-import.sh $(PATCHES) $(SRC) series
 	@echo "build/linux: branch series = base + patches/; edit, commit, then make export"
 
 export: kernel
 ifdef SIGNER
-	@python3 scripts/series.py export $(SRC) series patches $(SERIES_NAME) $(SERIES_VERSION) \
+	@python3 scripts/series/series.py export $(SRC) series $(PATCHES) $(SERIES_NAME) $(SERIES_VERSION) \
 		--signer "$(SIGNER)" --old "$(PATCH_IDENTITY)"
 	@sed -i 's|$(PATCH_IDENTITY)|$(SIGNER)|' MAINTAINERS.snippet
-	@scripts/series-import.sh patches $(SRC) series
+	@scripts/series/series-import.sh $(PATCHES) $(SRC) series
 	@echo 'patches/ and build/linux re-signed by $(SIGNER); make PATCH_IDENTITY="$(SIGNER)" test'
 else
-	@python3 scripts/series.py export $(SRC) series patches $(SERIES_NAME) $(SERIES_VERSION)
+	@python3 scripts/series/series.py export $(SRC) series $(PATCHES) $(SERIES_NAME) $(SERIES_VERSION)
 endif
 
 checkpatch: kernel
@@ -131,7 +134,7 @@ qemu-mips: kernel
 	@scripts/test.sh qemu-mips
 
 matrix-doc:
-	@python3 scripts/arch-matrix.py readme
+	@python3 scripts/matrix/arch-matrix.py readme
 
 test: kernel
 	@scripts/test.sh $(GROUPS)
@@ -140,10 +143,10 @@ test-full: kernel
 	@TEST_FULL=1 RANDCONFIG_N=5 scripts/test.sh
 
 bisect: kernel
-	@scripts/bisect.sh patches $(SRC) $(BUILD)/bisect
+	@scripts/build/bisect.sh $(PATCHES) $(SRC) $(BUILD)/bisect
 
 randconfig-dax: kernel
-	@scripts/randconfig-dax.sh $(N) $(SEED) patches $(SRC) $(BUILD)/randconfig
+	@scripts/build/randconfig-dax.sh $(N) $(SEED) $(PATCHES) $(SRC) $(BUILD)/randconfig
 
 demo: kernel
 	@scripts/demo.sh

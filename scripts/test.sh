@@ -9,11 +9,11 @@
 #                             (default: all, in that order), and bisect
 #                             (default only with TEST_FULL=1)
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 : "${SRC:?}" "${PATCH_IDENTITY:?}" "${TREES:?}" "${KERNEL_BASE:?}" "${BUILD:?}" "${SERIES_NAME:?}" "${SERIES_VERSION:?}"
 cd "$(dirname "$0")/.." || exit 1
 S=scripts
-P=patches
+P=${PATCHES:-patches}
 OUT=${O:-$BUILD/out}
 all_groups="fresh-root lint apply bad-input compile matrix daxn kunit kunit-qemu qemu qemu-mips randconfig maintainers"
 # make test-full adds the walk over every prefix of the series.
@@ -27,7 +27,7 @@ groups=${*:-$all_groups}
 ensure_applied() {
 	[ "$(cat "$TREES/git-am.series" 2>/dev/null)" = "$(series_hash $P)" ] &&
 		[ "$(git -C "$TREES/git-am" rev-parse -q --verify 'HEAD^{tree}' 2>/dev/null)" = "$(cat "$TREES/git-am.tree" 2>/dev/null)" ] ||
-		$S/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
+		$S/series/apply-series.sh $P "$SRC" "$TREES" git-am >/dev/null 2>&1
 }
 
 echo "TAP version 13"
@@ -49,81 +49,81 @@ for g in $groups; do
 	tap_comment "group $g"
 	case $g in
 	fresh-root)
-		# .ci/run's root (scripts/fresh-root.sh) must be what a newcomer
+		# .ci/run's root (scripts/ci/fresh-root.sh) must be what a newcomer
 		# has: a minimal system and the README's prerequisites, nothing
 		# the project installs for itself, or CI would hide a missing
 		# install step.  It kept its package list from before any target.
 		tap_run "fresh-root check refuses a root with packages beyond the minimal set" \
-			"python3 $S/fresh-root-check.py --self-test" python3 $S/fresh-root-check.py --self-test
+			python3 $S/ci/fresh-root-check.py --self-test
 		tap_run "README's set-up line names the prerequisites .ci/run installs" \
-			"python3 $S/fresh-root-check.py --readme README.md .ci/prerequisites" \
-			python3 $S/fresh-root-check.py --readme README.md .ci/prerequisites
+			python3 $S/ci/fresh-root-check.py --readme README.md .ci/prerequisites
 		tap_run "apt waits for a lock another apt or dpkg holds, says so, and gives up in time" \
-			"$S/apt-lock-check.sh" $S/apt-lock-check.sh
+			$S/ci/apt-lock-check.sh
 		if [ -n "${FRESH_ROOT_STATUS:-}" ]; then
 			tap_run "the root was fresh before the project's targets ran" \
-				"python3 $S/fresh-root-check.py $FRESH_ROOT_STATUS .ci/prerequisites" \
-				python3 $S/fresh-root-check.py "$FRESH_ROOT_STATUS" .ci/prerequisites
+				python3 $S/ci/fresh-root-check.py "$FRESH_ROOT_STATUS" .ci/prerequisites
 		else
 			tap_run "the root was fresh before the project's targets ran" \
-				"bash .ci/run" \
 				sh -c "echo 'not in a fresh root: bash .ci/run makes one'; exit $SKIP"
 		fi
 		;;
 	lint)
-		tap_run "shellcheck of the project's scripts" "shellcheck -S warning scripts/*.sh .ci/run" \
-			shellcheck -S warning $S/*.sh .ci/run
-		tap_run "python scripts compile" "python3 -m py_compile $S/*.py" \
-			python3 -m py_compile $S/*.py
-		tap_run "series file and patches/ agree" "$S/series-check.sh $P" \
-			$S/series-check.sh $P
-		tap_run "cover letter names the pinned base-commit$on_base" "$S/lint-patch.sh cover $P/0000-cover-letter.patch $KERNEL_BASE" \
-			$S/lint-patch.sh cover $P/0000-cover-letter.patch "$KERNEL_BASE"
+		# shellcheck disable=SC2154 # tap_n: the TAP counter of lib.sh
+		lint_first=$((tap_n + 1))
+		tap_run "shellcheck of the project's scripts" shellcheck -S warning $S/*.sh $S/*/*.sh .ci/run
+		tap_run "python scripts compile" python3 -m py_compile $S/*/*.py
+		tap_run "series file and patches/ agree" $S/series/series-check.sh $P
+		tap_run "cover letter names the pinned base-commit$on_base" \
+			$S/series/lint-patch.sh cover $P/0000-cover-letter.patch "$KERNEL_BASE"
 		for f in $P/0000-cover-letter.patch $(series_patches $P | sed "s|^|$P/|"); do
 			[ -f "$f" ] || continue
 			b=${f##*/}
-			tap_run "headers fit on one line: $b" "$S/lint-patch.sh headers $f" $S/lint-patch.sh headers "$f"
+			tap_run "headers fit on one line: $b" $S/series/lint-patch.sh headers "$f"
 			[ "$b" = 0000-cover-letter.patch ] && continue
-			tap_run "signoff $b" "$S/lint-patch.sh signoff $f" $S/lint-patch.sh signoff "$f"
-			tap_run "one arch per arch patch: $b" "SRC=$SRC $S/lint-patch.sh scope $f" $S/lint-patch.sh scope "$f"
-			tap_run "checkpatch --strict $b" "$S/lint-patch.sh checkpatch $SRC $f" \
-				$S/lint-patch.sh checkpatch "$SRC" "$f"
+			tap_run "signoff $b" $S/series/lint-patch.sh signoff "$f"
+			tap_run "one arch per arch patch: $b" env SRC="$SRC" $S/series/lint-patch.sh scope "$f"
+			tap_run "checkpatch --strict $b" $S/series/lint-patch.sh checkpatch "$SRC" "$f"
 		done
 		ensure_applied
-		tap_run "MAINTAINERS.snippet is what the series adds" "$S/maintainers-check.sh snippet $TREES/git-am" \
-			$S/maintainers-check.sh snippet "$TREES/git-am"
+		tap_run "MAINTAINERS.snippet is what the series adds" \
+			$S/series/maintainers-check.sh snippet "$TREES/git-am"
 		# Evidence may name files the series adds: check in the applied tree.
-		tap_run "arch matrix: one row per directory of arch/, evidence in the tree" "$S/arch-matrix.py check $TREES/git-am" \
-			python3 $S/arch-matrix.py check "$TREES/git-am"
-		tap_run "arch-matrix/README.md is generated from the data" "$S/arch-matrix.py check-readme" \
-			python3 $S/arch-matrix.py check-readme
-		tap_run "committed arch matrix results are from patches/ (not stale)" "python3 $S/arch-matrix.py check-results" \
-			python3 $S/arch-matrix.py check-results
-		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
-			python3 $S/arch-matrix.py check-bloat
+		tap_run "arch matrix: one row per directory of arch/, evidence in the tree" \
+			python3 $S/matrix/arch-matrix.py check "$TREES/git-am"
+		tap_run "arch-matrix/README.md is generated from the data" \
+			python3 $S/matrix/arch-matrix.py check-readme
+		tap_run "committed arch matrix results are from patches/ (not stale)" \
+			python3 $S/matrix/arch-matrix.py check-results
+		tap_run "every non-zero bloat-o-meter delta is explained" \
+			python3 $S/matrix/arch-matrix.py check-bloat
 		tap_run "committed results: FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
-			"python3 $S/arch-matrix.py check-kconfig" python3 $S/arch-matrix.py check-kconfig
+			python3 $S/matrix/arch-matrix.py check-kconfig
 		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
-			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
-		tap_run "cover letter carries the generated arch table" "$S/arch-matrix.py check-cover $P/0000-cover-letter.patch" \
-			python3 $S/arch-matrix.py check-cover $P/0000-cover-letter.patch
+			python3 $S/matrix/arch-matrix.py check-workflow
+		tap_run "cover letter carries the generated arch table" \
+			python3 $S/matrix/arch-matrix.py check-cover $P/0000-cover-letter.patch
+		# Every failure prints its command as its reproducer: the quoting
+		# holds, and this group's commands, one of each, run as printed.
+		tap_run "printed reproducers run as printed: tap_run quotes every word" \
+			$S/lib/repro-check.sh --self-test
+		tap_run "printed reproducers run as printed: one test per command of this group, rerun" \
+			$S/lib/repro-check.sh "$TAP_LOGDIR/reproducers" "$lint_first"
 		;;
 	apply)
 		for m in git-am b4 quilt; do
-			tap_run "apply the series with $m$([ $m = b4 ] && echo "$on_base")" "$S/apply-series.sh $P $SRC $TREES $m" \
-				$S/apply-series.sh $P "$SRC" "$TREES" $m
+			tap_run "apply the series with $m$([ $m = b4 ] && echo "$on_base")" \
+				$S/series/apply-series.sh $P "$SRC" "$TREES" $m
 		done
-		tap_run "git am, b4 am and quilt give identical trees$on_base" "$S/apply-series.sh $P $SRC $TREES compare" \
-			$S/apply-series.sh $P "$SRC" "$TREES" compare
-		tap_run "export of the imported series is byte-identical to patches/$on_base" "$S/roundtrip.sh $P $SRC $TREES $SERIES_NAME $SERIES_VERSION" \
-			$S/roundtrip.sh $P "$SRC" "$TREES" "$SERIES_NAME" "$SERIES_VERSION"
-		tap_run "re-signing for a sender replaces the identity everywhere" "$S/resign-check.sh $SRC $TREES '$PATCH_IDENTITY' $SERIES_NAME $SERIES_VERSION" \
-			$S/resign-check.sh "$SRC" "$TREES" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
+		tap_run "git am, b4 am and quilt give identical trees$on_base" \
+			$S/series/apply-series.sh $P "$SRC" "$TREES" compare
+		tap_run "export of the imported series is byte-identical to patches/$on_base" \
+			$S/series/roundtrip.sh $P "$SRC" "$TREES" "$SERIES_NAME" "$SERIES_VERSION"
+		tap_run "re-signing for a sender replaces the identity everywhere" \
+			$S/series/resign-check.sh "$SRC" "$TREES" "$PATCH_IDENTITY" "$SERIES_NAME" "$SERIES_VERSION"
 		;;
 	bad-input)
 		for c in corrupt-git-am corrupt-quilt reordered unlisted missing not-base unknown-version other-version; do
-			tap_run "bad input refused: $c" "$S/test-bad-input.sh $c $P $SRC $TREES" \
-				$S/test-bad-input.sh $c $P "$SRC" "$TREES"
+			tap_run "bad input refused: $c" $S/series/test-bad-input.sh $c $P "$SRC" "$TREES"
 		done
 		;;
 	compile)
@@ -131,37 +131,38 @@ for g in $groups; do
 		ensure_applied
 		# ARCH=... (the kernel's variable) keeps the cells of one arch.
 		for cell in $(awk -F'\t' -v a="${ARCH:-}" 'NR > 1 && (a == "" || $2 == a) { print $1 }' arch-matrix/probe-cells.tsv); do
-			tap_run "compile $cell: probe + drivers/dax/" "$S/compile-cell.sh $cell $TREES/git-am $OUT/$cell" \
-				$S/compile-cell.sh "$cell" "$TREES/git-am" "$OUT/$cell"
+			tap_run "compile $cell: probe + drivers/dax/" \
+				$S/build/compile-cell.sh "$cell" "$TREES/git-am" "$OUT/$cell"
 		done
+		# A cell must fail on the unpatched base, for the expected reason.
+		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		if [ -z "${ARCH:-}" ] || [ "$ARCH" = x86 ]; then
 			tap_run "the probe fails to build on the unpatched base (x86_64)" \
-				"$S/unpatched-cell.sh x86_64 $SRC $TREES $OUT/base-x86_64 'cache_aliasing\.h'" \
-				$S/unpatched-cell.sh x86_64 "$SRC" "$TREES" "$OUT/base-x86_64" 'cache_aliasing\.h'
+				$S/lib/must-fail.sh 'cache_aliasing\.h' $S/build/compile-cell.sh x86_64 "$TREES/base" "$OUT/base-x86_64"
 		fi
 		if [ -z "${ARCH:-}" ] || [ "$ARCH" = arm ]; then
 			tap_run "configs/armv7-lpae-fsdax.config loses FS_DAX on the unpatched base" \
-				"$S/unpatched-cell.sh arm-v7-lpae-fsdax $SRC $TREES $OUT/base-arm-fsdax 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n'" \
-				$S/unpatched-cell.sh arm-v7-lpae-fsdax "$SRC" "$TREES" "$OUT/base-arm-fsdax" 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n'
+				$S/lib/must-fail.sh 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n' \
+				$S/build/compile-cell.sh arm-v7-lpae-fsdax "$TREES/base" "$OUT/base-arm-fsdax"
 		fi
 		;;
 	kunit)
 		ensure_applied
 		for a in um arm; do
-			tap_run "kunit $a: the series' suite passes" "$S/kunit.sh $TREES/git-am $OUT/kunit-$a $a" \
-				$S/kunit.sh "$TREES/git-am" "$OUT/kunit-$a" $a
+			tap_run "kunit $a: the series' suite passes" \
+				$S/qemu/kunit.sh "$TREES/git-am" "$OUT/kunit-$a" $a
 		done
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "kunit um: the suite cannot run on the unpatched base" \
-			"$S/kunit.sh $TREES/base $OUT/kunit-base um $TREES/git-am/drivers/dax/.kunitconfig expect-fail" \
-			$S/kunit.sh "$TREES/base" "$OUT/kunit-base" um "$TREES/git-am/drivers/dax/.kunitconfig" expect-fail
+			$S/lib/must-fail.sh DAX_CACHE_ALIASING_KUNIT_TEST \
+			$S/qemu/kunit.sh "$TREES/base" "$OUT/kunit-base" um "$TREES/git-am/drivers/dax/.kunitconfig"
 		;;
 	maintainers)
 		ensure_applied
 		# The arch patches: those that touch an arch/<arch>/ directory.
 		for f in $(series_patches $P | sed "s|^|$P/|" | xargs grep -l '^+++ b/arch/[^/]*/'); do
-			tap_run "get_maintainer names the arch list for ${f##*/}" "$S/maintainers-check.sh arch $TREES/git-am $f" \
-				$S/maintainers-check.sh arch "$TREES/git-am" "$f"
+			tap_run "get_maintainer names the arch list for ${f##*/}" \
+				$S/series/maintainers-check.sh arch "$TREES/git-am" "$f"
 		done
 		;;
 	kunit-qemu)
@@ -174,77 +175,63 @@ for g in $groups; do
 			continue
 		fi
 		ensure_applied
-		F=configs/fragments
-		k67=$OUT/kunit-armv6v7 k5=$OUT/kunit-armv5
-		tap_run "ktap-check.py refuses broken console logs" "python3 $S/ktap_check_test.py" \
-			python3 $S/ktap_check_test.py
+		k67=$OUT/kunit-armv6v7 k5=$OUT/kunit-armv5 Z=arch/arm/boot/zImage
+		tap_run "ktap.py, the console reader, refuses broken console logs" python3 $S/qemu/ktap_test.py
 		tap_run "build the ARMv6+v7 KUnit kernel (tinyconfig + fragments, checked)" \
-			"$S/kunit-kernel.sh $TREES/git-am $k67 $F/kunit-dax.config $F/kunit-armv6v7.config" \
-			$S/kunit-kernel.sh "$TREES/git-am" "$k67" $F/kunit-dax.config $F/kunit-armv6v7.config
+			$S/qemu/qemu-kernel.sh kunit-armv6v7 "$TREES/git-am" "$k67"
 		for s in armv6v7-raspi0 armv6v7-virt; do
-			tap_run "qemu $s: the suite passes with the expected answer" "$S/qemu-kunit.sh $s $k67" \
-				$S/qemu-kunit.sh $s "$k67"
+			tap_run "qemu $s: the suite passes with the expected answer" \
+				$S/qemu/qemu-run.sh qemu/kunit-$s.conf "$k67/$Z" - "$k67.run-$s"
 		done
 		tap_run "one ARMv6+v7 zImage: opposite answers on raspi0 and virt" \
-			"$S/qemu-kunit-compare.sh $k67 armv6v7-raspi0 armv6v7-virt" \
-			$S/qemu-kunit-compare.sh "$k67" armv6v7-raspi0 armv6v7-virt
+			$S/qemu/qemu-kunit-compare.sh "$k67/$Z" "$k67.run-armv6v7-raspi0" "$k67.run-armv6v7-virt"
 		tap_run "build the ARMv5 KUnit kernel (tinyconfig + fragments, checked)" \
-			"$S/kunit-kernel.sh $TREES/git-am $k5 $F/kunit-dax.config $F/kunit-armv5.config" \
-			$S/kunit-kernel.sh "$TREES/git-am" "$k5" $F/kunit-dax.config $F/kunit-armv5.config
-		tap_run "qemu armv5-versatilepb: the suite passes with the expected answer" "$S/qemu-kunit.sh armv5-versatilepb $k5" \
-			$S/qemu-kunit.sh armv5-versatilepb "$k5"
+			$S/qemu/qemu-kernel.sh kunit-armv5 "$TREES/git-am" "$k5"
+		tap_run "qemu armv5-versatilepb: the suite passes with the expected answer" \
+			$S/qemu/qemu-run.sh qemu/kunit-armv5-versatilepb.conf "$k5/$Z" - "$k5.run-armv5-versatilepb"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "the unpatched base: config check and QEMU boot both fail" \
-			"$S/qemu-kunit-unpatched.sh $TREES/base $OUT/kunit-armv6v7-base armv6v7-virt $F/kunit-dax.config $F/kunit-armv6v7.config" \
-			$S/qemu-kunit-unpatched.sh "$TREES/base" "$OUT/kunit-armv6v7-base" armv6v7-virt $F/kunit-dax.config $F/kunit-armv6v7.config
+			$S/qemu/qemu-kunit-unpatched.sh "$TREES/base" "$OUT/kunit-armv6v7-base" qemu/kunit-armv6v7-virt.conf
 		;;
 	qemu)
 		# Filesystem DAX in an ARMv7 LPAE guest (QEMU virt, Cortex-A15)
-		# with pmem carved out of RAM.  The DAX kernel is the series as
-		# git am applied it; the no-DAX kernel is the same commit plus the
-		# test-only patches of qemu/test-only/, in a worktree of its own.
+		# with pmem carved out of RAM.  Each kernel is built from its
+		# recipe (qemu/kernels/): the series as git am applied it, and
+		# the same commit plus the test-only patches the recipe names, in
+		# a worktree of its own.
 		ensure_applied
-		Q=$OUT/qemu
-		F=configs/qemu-armv7-virt.config
-		applied=$(git -C "$TREES/git-am" rev-parse HEAD)
-		tap_run "qemu: build the ARMv7 LPAE guest kernel ($F)" "$S/qemu-kernel.sh $TREES/git-am $Q/series $F" \
-			$S/qemu-kernel.sh "$TREES/git-am" "$Q/series" "$F"
+		Q=$OUT/qemu Z=arch/arm/boot/zImage
+		I=$Q/guest/initramfs.cpio
+		tap_run "qemu: build the ARMv7 LPAE guest kernel (qemu/kernels/series.conf)" \
+			$S/qemu/qemu-kernel.sh series "$TREES/git-am" "$Q/series"
 		tap_run "qemu: build the no-DAX test kernel (series + qemu/test-only)" \
-			"$S/qemu-test-tree.sh $SRC $applied $TREES/force-aliasing $Q/force-aliasing $F" \
-			$S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/force-aliasing" "$Q/force-aliasing" "$F"
+			$S/qemu/qemu-kernel.sh force-aliasing "$TREES/git-am" "$Q/force-aliasing"
 		tap_run "qemu: build the outer-cache test kernel (series + qemu/test-only/outer-cache)" \
-			"TEST_ONLY=qemu/test-only/outer-cache $S/qemu-test-tree.sh $SRC $applied $TREES/outer-cache $Q/outer-cache $F configs/fragments/outer-cache.config" \
-			env TEST_ONLY=qemu/test-only/outer-cache $S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/outer-cache" "$Q/outer-cache" \
-			"$F" configs/fragments/outer-cache.config
-		tap_run "qemu: build the guest's /init (qemu/guest/dax-test.c) and initramfs" "$S/qemu-guest.sh $TREES/git-am $Q/guest" \
-			$S/qemu-guest.sh "$TREES/git-am" "$Q/guest"
+			$S/qemu/qemu-kernel.sh outer-cache "$TREES/git-am" "$Q/outer-cache"
+		tap_run "qemu: build the guest's /init (qemu/guest/dax-test.c) and initramfs" \
+			$S/qemu/qemu-guest.sh "$TREES/git-am" "$Q/guest"
 		tap_run "qemu armv7 virt: filesystem DAX on pmem with ext4, ext2, xfs" \
-			"$S/qemu-run.sh qemu/armv7-virt-dax.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-dax" \
-			$S/qemu-run.sh qemu/armv7-virt-dax.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-dax"
+			$S/qemu/qemu-run.sh qemu/armv7-virt-dax.conf "$Q/series/$Z" "$I" "$Q/run-dax"
 		tap_run "qemu armv7 virt: xfs with reflink turns DAX off; fsx with clone and dedupe matches its model" \
-			"$S/qemu-run.sh qemu/armv7-virt-xfs-reflink.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-xfs-reflink" \
-			$S/qemu-run.sh qemu/armv7-virt-xfs-reflink.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-xfs-reflink"
+			$S/qemu/qemu-run.sh qemu/armv7-virt-xfs-reflink.conf "$Q/series/$Z" "$I" "$Q/run-xfs-reflink"
 		tap_run "qemu armv7 virt: pmem refuses DAX, block device and file systems carry on" \
-			"$S/qemu-run.sh qemu/armv7-virt-nodax.conf $Q/force-aliasing/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-nodax" \
-			$S/qemu-run.sh qemu/armv7-virt-nodax.conf "$Q/force-aliasing/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-nodax"
+			$S/qemu/qemu-run.sh qemu/armv7-virt-nodax.conf "$Q/force-aliasing/$Z" "$I" "$Q/run-nodax"
 		tap_run "qemu armv7 virt: behind an outer cache, pmem offers no filesystem DAX, file systems carry on" \
-			"$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf $Q/outer-cache/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-outer-cache" \
-			$S/qemu-run.sh qemu/armv7-virt-outer-cache.conf "$Q/outer-cache/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-outer-cache"
+			$S/qemu/qemu-run.sh qemu/armv7-virt-outer-cache.conf "$Q/outer-cache/$Z" "$I" "$Q/run-outer-cache"
 		tap_run "qemu armv7 virt: DAX data outlives a warm reboot and a panic; the caches are written back over every pmem mapping first" \
-			"$S/qemu-run.sh qemu/armv7-virt-persist.conf $Q/series/arch/arm/boot/zImage $Q/guest/initramfs.cpio $Q/run-persist" \
-			$S/qemu-run.sh qemu/armv7-virt-persist.conf "$Q/series/arch/arm/boot/zImage" "$Q/guest/initramfs.cpio" "$Q/run-persist"
+			$S/qemu/qemu-run.sh qemu/armv7-virt-persist.conf "$Q/series/$Z" "$I" "$Q/run-persist"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "qemu: the unpatched base cannot build the DAX guest (FS_DAX dropped)" \
-			"$S/qemu-config-refused.sh $TREES/base $Q/base FS_DAX $F" \
-			$S/qemu-config-refused.sh "$TREES/base" "$Q/base" FS_DAX "$F"
+			$S/lib/must-fail.sh 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n' \
+			$S/qemu/qemu-kernel.sh series "$TREES/base" "$Q/base"
 		;;
 	qemu-mips)
 		# The device path on a CPU whose data cache really aliases, and
 		# the same kernel binary on one whose cache does not: a 64-bit
-		# little-endian MIPS Malta kernel (the series plus only the
-		# test-only pmem DT nodes of qemu/test-only/mips-malta/, since
-		# Malta boots its built-in DTB) with the KUnit suite built in,
-		# booted with -cpu MIPS64R2-generic (aliases) and -cpu 5KEc (no
+		# little-endian MIPS Malta kernel (qemu/kernels/mips-malta.conf:
+		# the series plus only the test-only pmem DT nodes, since Malta
+		# boots its built-in DTB) with the KUnit suite built in, booted
+		# with -cpu MIPS64R2-generic (aliases) and -cpu 5KEc (no
 		# aliases).  ARCH= limits the run like the compile cells.
 		if [ -n "${ARCH:-}" ] && [ "$ARCH" != mips ]; then
 			tap_comment "qemu-mips: MIPS kernels only, nothing to do for ARCH=$ARCH"
@@ -252,28 +239,20 @@ for g in $groups; do
 		fi
 		ensure_applied
 		M=$OUT/qemu-mips
-		applied=$(git -C "$TREES/git-am" rev-parse HEAD)
 		tap_run "qemu-mips: build the Malta kernel (series + qemu/test-only/mips-malta DT nodes)" \
-			"KARCH=mips TEST_ONLY=qemu/test-only/mips-malta $S/qemu-test-tree.sh $SRC $applied $TREES/mips-malta $M/malta configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
-			env KARCH=mips TEST_ONLY=qemu/test-only/mips-malta $S/qemu-test-tree.sh "$SRC" "$applied" "$TREES/mips-malta" "$M/malta" \
-			configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config
+			$S/qemu/qemu-kernel.sh mips-malta "$TREES/git-am" "$M/malta"
 		tap_run "qemu-mips: build the guest's /init (static mips64el) and initramfs" \
-			"KARCH=mips $S/qemu-guest.sh $TREES/git-am $M/guest" \
-			env KARCH=mips $S/qemu-guest.sh "$TREES/git-am" "$M/guest"
+			env KARCH=mips $S/qemu/qemu-guest.sh "$TREES/git-am" "$M/guest"
 		tap_run "qemu mips64 malta MIPS64R2-generic (aliasing): KUnit says true; pmem without DAX, file systems carry on" \
-			"$S/qemu-run.sh qemu/mips64-malta-aliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-aliasing" \
-			$S/qemu-run.sh qemu/mips64-malta-aliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-aliasing"
+			$S/qemu/qemu-run.sh qemu/mips64-malta-aliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-aliasing"
 		tap_run "qemu mips64 malta 5KEc (no aliases): KUnit says false, alloc_dax() allows DAX; no FS_DAX (MIPS does not opt in)" \
-			"$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf $M/malta/vmlinux $M/guest/initramfs.cpio $M/run-nonaliasing" \
-			$S/qemu-run.sh qemu/mips64-malta-nonaliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-nonaliasing"
+			$S/qemu/qemu-run.sh qemu/mips64-malta-nonaliasing.conf "$M/malta/vmlinux" "$M/guest/initramfs.cpio" "$M/run-nonaliasing"
 		tap_run "one Malta vmlinux: opposite answers on MIPS64R2-generic and 5KEc" \
-			"$S/qemu-kunit-compare.sh $M/malta mips64-malta-aliasing mips64-malta-nonaliasing" \
-			$S/qemu-kunit-compare.sh "$M/malta" mips64-malta-aliasing mips64-malta-nonaliasing
+			$S/qemu/qemu-kunit-compare.sh "$M/malta/vmlinux" "$M/run-aliasing" "$M/run-nonaliasing"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		tap_run "qemu-mips: the unpatched base cannot build the Malta guest (ARCH_HAS_CACHE_ALIASING_DYNAMIC dropped)" \
-			"KARCH=mips $S/qemu-config-refused.sh $TREES/base $M/base ARCH_HAS_CACHE_ALIASING_DYNAMIC configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config" \
-			env KARCH=mips $S/qemu-config-refused.sh "$TREES/base" "$M/base" ARCH_HAS_CACHE_ALIASING_DYNAMIC \
-			configs/qemu-mips64-malta.config configs/fragments/kunit-dax.config
+			$S/lib/must-fail.sh 'asks for CONFIG_ARCH_HAS_CACHE_ALIASING_DYNAMIC=y, .config has CONFIG_ARCH_HAS_CACHE_ALIASING_DYNAMIC=n' \
+			$S/qemu/qemu-kernel.sh mips-malta "$TREES/base" "$M/base"
 		;;
 	matrix)
 		# One cell per architecture (arch-matrix/matrix-cells.tsv): the
@@ -286,30 +265,26 @@ for g in $groups; do
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		sel=(--arches "${ARCHES:-${ARCH:-}}" --shard "${SHARD:-1/1}")
 		tap_run "matrix: ARCHES='${ARCHES:-${ARCH:-}}' SHARD=${SHARD:-1/1} name cells" \
-			"python3 $S/arch-matrix.py cells --arches '${ARCHES:-${ARCH:-}}' --shard ${SHARD:-1/1}" \
-			python3 $S/arch-matrix.py cells "${sel[@]}"
-		cells=$(python3 $S/arch-matrix.py cells "${sel[@]}" 2>/dev/null)
+			python3 $S/matrix/arch-matrix.py cells "${sel[@]}"
+		cells=$(python3 $S/matrix/arch-matrix.py cells "${sel[@]}" 2>/dev/null)
 		for a in $cells; do
 			tap_run "matrix $a: series and base build alike (W=1), probe, bloat-o-meter" \
-				"$S/matrix-cell.sh $a $TREES/git-am $TREES/base $OUT/matrix" \
-				$S/matrix-cell.sh "$a" "$TREES/git-am" "$TREES/base" "$OUT/matrix"
+				$S/matrix/matrix-cell.sh "$a" "$TREES/git-am" "$TREES/base" "$OUT/matrix"
 		done
-		python3 $S/arch-matrix.py readme
+		python3 $S/matrix/arch-matrix.py readme
 		# A partial run (ARCH, ARCHES, SHARD) vouches for its own cells only.
 		only=$cells
 		[ -z "${ARCHES:-}${ARCH:-}${SHARD:-}" ] && only=
 		# shellcheck disable=SC2086 # one argument per arch
 		tap_run "matrix results are final and built from patches/ (not stale)" \
-			"python3 $S/arch-matrix.py check-results $(echo $only)" \
-			python3 $S/arch-matrix.py check-results $only
-		tap_run "every non-zero bloat-o-meter delta is explained" "python3 $S/arch-matrix.py check-bloat" \
-			python3 $S/arch-matrix.py check-bloat
+			python3 $S/matrix/arch-matrix.py check-results $only
+		tap_run "every non-zero bloat-o-meter delta is explained" \
+			python3 $S/matrix/arch-matrix.py check-bloat
 		# shellcheck disable=SC2086 # one argument per arch
 		tap_run "FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
-			"python3 $S/arch-matrix.py check-kconfig $(echo $only)" \
-			python3 $S/arch-matrix.py check-kconfig $only
+			python3 $S/matrix/arch-matrix.py check-kconfig $only
 		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
-			"python3 $S/arch-matrix.py check-workflow" python3 $S/arch-matrix.py check-workflow
+			python3 $S/matrix/arch-matrix.py check-workflow
 		;;
 	daxn)
 		# The CONFIG_DAX=n stubs, on x86_64 defconfig with DAX off; and
@@ -319,11 +294,11 @@ for g in $groups; do
 			continue
 		fi
 		ensure_applied
-		tap_run "DAX=n stubs: probe-daxn builds (x86_64, DAX off)" "$S/daxn-probe.sh $TREES/git-am $OUT/daxn" \
-			$S/daxn-probe.sh "$TREES/git-am" "$OUT/daxn"
+		tap_run "DAX=n stubs: probe-daxn builds (x86_64, DAX off)" \
+			$S/build/daxn-probe.sh "$TREES/git-am" "$OUT/daxn"
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
-		tap_run "DAX=n stubs: probe-daxn fails on the unpatched base" "$S/daxn-probe.sh $TREES/base $OUT/daxn-base expect-fail" \
-			$S/daxn-probe.sh "$TREES/base" "$OUT/daxn-base" expect-fail
+		tap_run "DAX=n stubs: probe-daxn fails on the unpatched base" \
+			$S/build/daxn-probe.sh "$TREES/base" "$OUT/daxn-base" expect-fail
 		;;
 	randconfig)
 		# RANDCONFIG_N random configurations per cell: 1 fits the CI
@@ -335,18 +310,17 @@ for g in $groups; do
 		fi
 		rn=${RANDCONFIG_N:-1} seed=${RANDCONFIG_SEED:-$(series_hash $P | cut -c1-8)}
 		TAP_TIMEOUT=$((rn * ${TAP_TIMEOUT:-1800})) tap_run "randconfig-dax: $rn configuration(s) per cell, seed $seed" \
-			"$S/randconfig-dax.sh $rn $seed $P $SRC $BUILD/randconfig" \
-			$S/randconfig-dax.sh "$rn" "$seed" $P "$SRC" "$BUILD/randconfig"
+			$S/build/randconfig-dax.sh "$rn" "$seed" $P "$SRC" "$BUILD/randconfig"
 		;;
 	bisect)
 		# Every prefix builds (a cold walk takes about an hour: make
 		# test-full only, with a longer time limit), and the walk does
 		# fail where it should.
 		TAP_TIMEOUT=${BISECT_TIMEOUT:-10800} tap_run "bisect: every prefix of the series builds (4 configs x DAX on/off)" \
-			"$S/bisect.sh $P $SRC $BUILD/bisect" $S/bisect.sh $P "$SRC" "$BUILD/bisect"
+			$S/build/bisect.sh $P "$SRC" "$BUILD/bisect"
 		for k in new-warning stub-removed fs-dax-lost; do
-			tap_run "bisect fails at a bad patch: $k" "$S/bisect-selftest.sh $k $P $SRC $BUILD/bisect" \
-				$S/bisect-selftest.sh $k $P "$SRC" "$BUILD/bisect"
+			tap_run "bisect fails at a bad patch: $k" \
+				$S/build/bisect-selftest.sh $k $P "$SRC" "$BUILD/bisect"
 		done
 		;;
 	*)

@@ -44,12 +44,12 @@
  *                            raw: no file system (persist mode: the boot
  *                            counter, exactly one);
  *                            an erofs device is read-only: the host made
- *                            its w-SIZE files (scripts/qemu-erofs-files.py)
+ *                            its w-SIZE files (scripts/qemu/qemu-erofs-files.py)
  *   DAXTEST_SEED=N           seed of the random data and of fsx (default:
  *                            the clock; the seed is printed either way)
  *   DAXTEST_OPS=N            fsx operations per file system (10000)
  *   DAXTEST_VIRTIOFS=TAG     the tag of a virtio-fs share from the host
- *                            (scripts/qemu-run.sh, VIRTIOFS= in the
+ *                            (scripts/qemu/qemu-run.sh, VIRTIOFS= in the
  *                            scenario), tested in both modes: it has no
  *                            DAX window, so dax=always must be refused and
  *                            a default mount must work; without it those
@@ -2102,7 +2102,7 @@ static int t_default_roundtrip(struct dev *d)
 #define VFS_NO_WINDOW	"virtio_fs_setup_dax: No cache capability"
 #define VFS_REFUSED	"DAX not supported, not using the DAX window"
 /*
- * The host's file, written by scripts/qemu-run.sh: VFS_HOST_LINES lines
+ * The host's file, written by scripts/qemu/qemu-run.sh: VFS_HOST_LINES lines
  * of VFS_HOST_LINE (numbered from 1), several pages of known text.
  */
 #define VFS_HOST_FILE	"host.txt"
@@ -2246,12 +2246,12 @@ static const struct {
 /*
  * What a kernel log line says when something went wrong: the kernel's
  * own reports, and a file system's damage (a mount after a reset
- * replays its journal or log and must find none).  The host's list is
- * KERNEL_TROUBLE in scripts/qemu-ktap.py.
+ * replays its journal or log and must find none).  The list is
+ * qemu/guest/kernel-trouble.txt, the one the host reads as well
+ * (scripts/qemu/ktap.py); scripts/qemu/qemu-guest.sh compiles it in.
  */
 static const char *const bad_words[] = {
-	"WARNING:", "BUG:", "Oops", "Bad page", "Unable to handle",
-	"EXT4-fs error", "corrupt", "Corrupt", "XFS: Assertion failed",
+#include "kernel-trouble.h"
 };
 
 static int t_kernel_log(void)
@@ -2486,14 +2486,14 @@ static const struct test *tests_for(const char *mode, const struct dev *d, int *
 
 /*
  * One QEMU run boots the guest several times: RAM, and with it pmem,
- * outlives each reset (scripts/qemu-run.sh, BOOTS=).  Each boot but the
+ * outlives each reset (scripts/qemu/qemu-run.sh, BOOTS=).  Each boot but the
  * last writes files through DAX and ends without sync(), by the next
  * of DAXTEST_PERSIST_ENDS; each boot but the first checks what the boot
  * before it wrote.  The boot counter is the first sector of the "raw"
  * device, written through the block device and fsync()ed.
  *
  * QEMU models no caches: the data survives here with or without a
- * write-back.  What the host checks instead (qemu-wb-coverage.py) is
+ * write-back.  What the host checks instead (ktap.py wb-coverage) is
  * that arch_wb_cache_pmem() covered every byte of every pmem mapping
  * between this program's "ends with" line and the reset: a kprobe
  * event, printed on the console as it fires (tp_printk).
