@@ -42,8 +42,7 @@ km() {
 }
 
 progress "$cell: $defconfig + $fragments"
-frags=()
-for f in ${fragments//,/ }; do frags+=("$(fragment_path "$f")"); done
+mapfile -t frags < <(frag_paths "$fragments")
 kconfigure "$tree" "$out" "$arch" "$cross" "$defconfig" "${frags[@]}" || exit 2
 dax_config_summary "$out/.config"
 

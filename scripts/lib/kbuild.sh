@@ -17,10 +17,10 @@ cell_names() {
 	awk -F'\t' '/^#/ || !h++ { next } { print $1 }' "$1"
 }
 
-# frag_paths a,b,c: the fragment files, one a line.
+# frag_paths a,b,c: the fragment files (fragment_path, lib.sh), one a line.
 frag_paths() {
 	local f
-	for f in ${1//,/ }; do echo "$TOP/configs/fragments/$f.config"; done
+	for f in ${1//,/ }; do fragment_path "$f"; done
 }
 
 # kmake TREE OUT ARCH CROSS ARGS...: the kernel's make, the one way every

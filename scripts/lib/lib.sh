@@ -281,15 +281,21 @@ series_am() {
 	done < <(series_patches "$pdir")
 }
 
+# conf_value FILE VAR: VAR as the shell record FILE (a scenario or a
+# kernel recipe) sets it, read in a subshell: nothing of FILE leaks into
+# the caller.
+conf_value() {
+	# shellcheck source=/dev/null
+	(. "$1" && eval "printf '%s' \"\${$2:-}\"")
+}
+
 # kernel_recipe NAME: the path of qemu/kernels/NAME.conf, or NAME if it
 # is a file; fails, saying so, if neither is.
 kernel_recipe() {
-	local top
-	top=$TOP
 	if [ -f "$1" ]; then
 		realpath "$1"
-	elif [ -f "$top/qemu/kernels/$1.conf" ]; then
-		echo "$top/qemu/kernels/$1.conf"
+	elif [ -f "$TOP/qemu/kernels/$1.conf" ]; then
+		echo "$TOP/qemu/kernels/$1.conf"
 	else
 		echo "error: no kernel recipe $1 (qemu/kernels/$1.conf)" >&2
 		return 1
@@ -300,12 +306,10 @@ kernel_recipe() {
 # fragment_path NAME: configs/fragments/NAME.config, or configs/NAME.config
 # for the fragments offered to distro builders.
 fragment_path() {
-	local top
-	top=$TOP
-	if [ -f "$top/configs/fragments/$1.config" ]; then
-		echo "$top/configs/fragments/$1.config"
+	if [ -f "$TOP/configs/fragments/$1.config" ]; then
+		echo "$TOP/configs/fragments/$1.config"
 	else
-		echo "$top/configs/$1.config"
+		echo "$TOP/configs/$1.config"
 	fi
 }
 
@@ -325,11 +329,9 @@ dax_config_summary() {
 # Read it with: IFS=$'\x1f' read -r packages cross llvm config fragments
 # expect objects skip < <(matrix_row ARCH)
 matrix_row() {
-	local top
-	top=$TOP
 	awk -F'\t' -v a="$1" 'NR > 1 && $1 == a {
 		for (i = 2; i <= NF; i++) printf "%s%s", ($i == "-" ? "" : $i), (i < NF ? "\037" : "\n")
-	}' "$top/arch-matrix/matrix-cells.tsv"
+	}' "$TOP/arch-matrix/matrix-cells.tsv"
 }
 
 # tree_mirror SRC DEST: DEST becomes a copy of the kernel tree SRC made of

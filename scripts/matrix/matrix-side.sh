@@ -57,8 +57,7 @@ has() {
 }
 
 rm -f "$out/seconds"
-frags=()
-for f in ${m_fragments//,/ }; do frags+=("$(fragment_path "$f")"); done
+mapfile -t frags < <(frag_paths "$m_fragments")
 progress "$arch $side: $m_config + ${m_fragments:-no fragments}"
 # The series must keep every requested symbol; the base is only built,
 # for comparison, with whatever its own Kconfig allows of them.

@@ -70,7 +70,6 @@ tree=$out.src
 
 # A failed check or build must not leave an older kernel for the boots.
 rm -f "${out:?}/$IMAGE"
-progress "configure: $BASECONFIG + ${FRAGMENTS:-nothing} (O=$out)"
 if ! kconfigure "$tree" "$out" "$KARCH" "$KCROSS" "$BASECONFIG" "${frags[@]}"; then
 	[ "${KEEP_DROPPED:-0}" = 1 ] && [ -f "$out/kconfig.stamp" ] || exit 2
 	echo "KEEP_DROPPED=1: building anyway"

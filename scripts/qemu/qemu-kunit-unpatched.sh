@@ -19,11 +19,9 @@ tree=$1 out=$2 conf=$3
 [ -f "$conf" ] || die_usage "error: no scenario $conf"
 [ ! -e "$tree/include/linux/cache_aliasing.h" ] ||
 	die_usage "error: $tree has include/linux/cache_aliasing.h: it is not the unpatched base"
-# shellcheck source=/dev/null
-kernel=$(. "$conf" && echo "${KERNEL:-}")
+kernel=$(conf_value "$conf" KERNEL)
 recipe=$(kernel_recipe "$kernel") || exit 1
-# shellcheck source=/dev/null
-image=$(. "$recipe" && echo "$IMAGE")
+image=$(conf_value "$recipe" IMAGE)
 
 mkdir -p "$(dirname "$out")"
 expect_failure "$out.config-check.log" 'asks for CONFIG_DAX_CACHE_ALIASING_KUNIT_TEST=y' \

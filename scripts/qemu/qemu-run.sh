@@ -111,9 +111,7 @@ kernel=$(realpath "$kernel")
 # The kernel is its recipe's IMAGE in its build directory, whose .config
 # must have what the recipe's fragments ask for.
 recipe=$(kernel_recipe "$KERNEL") || exit 1
-IMAGE='' FRAGMENTS=''
-# shellcheck source=/dev/null
-IMAGE=$(. "$recipe" && echo "$IMAGE") FRAGMENTS=$(. "$recipe" && echo "$FRAGMENTS")
+IMAGE=$(conf_value "$recipe" IMAGE) FRAGMENTS=$(conf_value "$recipe" FRAGMENTS)
 kdir=${kernel%/"$IMAGE"}
 [ "$kdir" != "$kernel" ] || die_usage "error: $kernel is not the $IMAGE of a build directory (recipe $KERNEL)"
 frags=()
