@@ -40,7 +40,7 @@ DL    ?= $(BUILD)/dl
 V     ?= 0
 
 # Debian packages every target needs; compile cells install their own
-# cross compilers (arch-matrix/probe-cells.tsv).
+# cross compilers (arch-matrix/cells.tsv).
 DEPS := git make gcc libc6-dev bc bison flex libssl-dev libelf-dev perl \
 	python3 python3-ply python3-git xz-utils quilt b4 ccache shellcheck
 

@@ -88,6 +88,8 @@ for g in $groups; do
 		tap_run "MAINTAINERS.snippet is what the series adds" \
 			$S/series/maintainers-check.sh snippet "$TREES/git-am"
 		# Evidence may name files the series adds: check in the applied tree.
+		tap_run "arch-matrix/cells.tsv: one schema, each cell has what its jobs read" \
+			python3 $S/lib/cells.py check
 		tap_run "arch matrix: one row per directory of arch/, evidence in the tree" \
 			python3 $S/matrix/arch-matrix.py check "$TREES/git-am"
 		tap_run "arch-matrix/README.md is generated from the data" \
@@ -98,7 +100,7 @@ for g in $groups; do
 			python3 $S/matrix/arch-matrix.py check-bloat
 		tap_run "committed results: FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
 			python3 $S/matrix/arch-matrix.py check-kconfig
-		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
+		tap_run "arch-matrix/github-actions.yml is generated from cells.tsv" \
 			python3 $S/matrix/arch-matrix.py check-workflow
 		tap_run "cover letter carries the generated arch table" \
 			python3 $S/matrix/arch-matrix.py check-cover $P/0000-cover-letter.patch
@@ -130,20 +132,20 @@ for g in $groups; do
 		# Build the series as git am applied it, not the developer's tree.
 		ensure_applied
 		# ARCH=... (the kernel's variable) keeps the cells of one arch.
-		for cell in $(awk -F'\t' -v a="${ARCH:-}" 'NR > 1 && (a == "" || $2 == a) { print $1 }' arch-matrix/probe-cells.tsv); do
+		for cell in $(python3 $S/lib/cells.py names compile ${ARCH:+--arch "$ARCH"}); do
 			tap_run "compile $cell: probe + drivers/dax/" \
-				$S/build/compile-cell.sh "$cell" "$TREES/git-am" "$OUT/$cell"
+				$S/build/build-cell.sh -p compile "$cell" "$TREES/git-am" "$OUT/$cell"
 		done
 		# A cell must fail on the unpatched base, for the expected reason.
 		base_worktree "$SRC" "$TREES/base" >/dev/null 2>&1
 		if [ -z "${ARCH:-}" ] || [ "$ARCH" = x86 ]; then
 			tap_run "the probe fails to build on the unpatched base (x86_64)" \
-				$S/lib/must-fail.sh 'cache_aliasing\.h' $S/build/compile-cell.sh x86_64 "$TREES/base" "$OUT/base-x86_64"
+				$S/lib/must-fail.sh 'cache_aliasing\.h' $S/build/build-cell.sh -p compile x86_64 "$TREES/base" "$OUT/base-x86_64"
 		fi
 		if [ -z "${ARCH:-}" ] || [ "$ARCH" = arm ]; then
 			tap_run "configs/armv7-lpae-fsdax.config loses FS_DAX on the unpatched base" \
 				$S/lib/must-fail.sh 'asks for CONFIG_FS_DAX=y, .config has CONFIG_FS_DAX=n' \
-				$S/build/compile-cell.sh arm-v7-lpae-fsdax "$TREES/base" "$OUT/base-arm-fsdax"
+				$S/build/build-cell.sh -p compile arm-v7-lpae-fsdax "$TREES/base" "$OUT/base-arm-fsdax"
 		fi
 		;;
 	kunit)
@@ -255,7 +257,7 @@ for g in $groups; do
 			$S/qemu/qemu-kernel.sh mips-malta "$TREES/base" "$M/base"
 		;;
 	matrix)
-		# One cell per architecture (arch-matrix/matrix-cells.tsv): the
+		# One cell per architecture (the matrix cells of arch-matrix/cells.tsv): the
 		# series and the unpatched base built with the same config, W=1,
 		# compared object by object with bloat-o-meter; results in
 		# arch-matrix/results/ARCH.json, README regenerated from them.
@@ -269,7 +271,7 @@ for g in $groups; do
 		cells=$(python3 $S/matrix/arch-matrix.py cells "${sel[@]}" 2>/dev/null)
 		for a in $cells; do
 			tap_run "matrix $a: series and base build alike (W=1), probe, bloat-o-meter" \
-				$S/matrix/matrix-cell.sh "$a" "$TREES/git-am" "$TREES/base" "$OUT/matrix"
+				python3 $S/matrix/matrix-cell.py "$a" "$TREES/git-am" "$TREES/base" "$OUT/matrix"
 		done
 		python3 $S/matrix/arch-matrix.py readme
 		# A partial run (ARCH, ARCHES, SHARD) vouches for its own cells only.
@@ -283,7 +285,7 @@ for g in $groups; do
 		# shellcheck disable=SC2086 # one argument per arch
 		tap_run "FS_DAX, FS_DAX_LIMITED, FUSE_DAX as on the base but where an arch opted in" \
 			python3 $S/matrix/arch-matrix.py check-kconfig $only
-		tap_run "arch-matrix/github-actions.yml is generated from matrix-cells.tsv" \
+		tap_run "arch-matrix/github-actions.yml is generated from cells.tsv" \
 			python3 $S/matrix/arch-matrix.py check-workflow
 		;;
 	daxn)

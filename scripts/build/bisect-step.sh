@@ -1,29 +1,31 @@
 #!/bin/bash
 # One step of the bisectability walk: build the tree as it is checked out
-# now (base + K patches) for one cell of arch-matrix/bisect-cells.tsv,
+# now (base + K patches) for one bisect cell of arch-matrix/cells.tsv,
 # with DAX on or off, in a build directory that earlier steps left
 # behind, so that only what the new patches change is rebuilt.
 #
-#  1. configure: defconfig + the cell's fragments + dax-on or dax-off,
-#     olddefconfig (kconfigure, kbuild.sh: skipped when nothing it
-#     reads changed); every requested symbol must land,
-#     fs-dax-core.config as the cell's fs_dax column says (always, tip or
-#     kept: see the table);
-#  2. build the targets scripts/series/series-targets.sh derives from patches/,
-#     with W=1;
+#  1. configure and build (build-cell.sh, the one cell builder): config +
+#     the cell's fragments + dax_on or dax_off, every requested symbol
+#     checked; the targets scripts/series/series-targets.sh derives from
+#     patches/, with W=1;
+#  2. fs-dax-core.config (FS_DAX=y), merged in the dax_on build, is
+#     checked as the cell's fs_dax column says (always, tip or kept: see
+#     the table);
 #  3. warnings: W=1 finds warnings the base tree already has (for one,
 #     drivers/dax/super.c: no previous prototype for 'run_dax'), so
 #     -Werror would fail before any patch; x86_64_defconfig even sets
-#     CONFIG_WERROR, hence KCFLAGS=-Wno-error.  Instead, step 0 (the
-#     base) records every warning it sees, and any later step fails on
-#     a warning the base did not have: stricter than CONFIG_WERROR,
-#     which the base passes with no warning at W=0.  Line numbers are
-#     left out of the comparison, so moved code does not count as new.
-#     (-Werror=implicit-function-declaration and the like stay errors.)
+#     CONFIG_WERROR, hence -Wno-error (build-cell.sh -w).  Instead, step
+#     0 (the base) records every warning it sees, and any later step
+#     fails on a warning the base did not have: stricter than
+#     CONFIG_WERROR, which the base passes with no warning at W=0.  Line
+#     numbers are left out of the comparison, so moved code does not
+#     count as new.  (-Werror=implicit-function-declaration and the like
+#     stay errors.)
 #
 # usage: bisect-step.sh PATCHDIR CELL on|off TREE OUT K
 #   K: how many patches TREE has on top of base (0 = base).
 # exit: 0 ok, 1 usage or tool, 2 configure/check/build failed, 77 skip
+# shellcheck disable=SC2154 # the cell_* variables: cell_load, kbuild.sh
 set -u
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/../lib/kbuild.sh"
@@ -32,39 +34,49 @@ usage="usage: $0 PATCHDIR CELL on|off TREE OUT K"
 pdir=$1 cell=$2 variant=$3 tree=$(realpath "$4") out=$5 k=$6
 case $variant in on | off) ;; *) die_usage "$usage" ;; esac
 case $k in '' | *[!0-9]*) die_usage "$usage" ;; esac
-
-row=$(cell_row "$TOP/arch-matrix/bisect-cells.tsv" "$cell")
-[ -n "$row" ] || die_usage "error: no cell '$cell' in arch-matrix/bisect-cells.tsv"
-IFS=$'\t' read -r _ arch cross pkg defconfig common dax_on dax_off fs_dax <<<"$row"
-[ "$cross" = - ] && cross=
-case $arch in x86_64 | i386) srcarch=x86 ;; *) srcarch=$arch ;; esac
-cross=${CROSS_COMPILE:-$cross}
-if ! "$SCRIPTS/lib/deps.sh" "$pkg" >&2; then
-	echo "no toolchain: Debian package $pkg could not be installed"
-	exit "$SKIP"
-fi
+cell_load bisect "$cell" || exit 1
 mkdir -p "$out"
 out=$(realpath "$out")
 
-# 1. configure and check
-if [ "$variant" = on ]; then extra=$dax_on; else extra=$dax_off; fi
-mapfile -t frags < <(frag_paths "$common,$extra")
-soft=()
-[ "$variant" = on ] && mapfile -t soft < <(frag_paths fs-dax-core)
-# fs-dax-core is merged but checked below: where FS_DAX may be lost.
-kconfigure "$tree" "$out" "$arch" "$cross" "$defconfig" "${frags[@]}" -- "${soft[@]}" || exit 2
+# 1. configure, check and build.  Step 0 makes the warning reference
+# from what it compiles, and an object already up to date prints
+# nothing: it rebuilds every target (-r).
+opts=(-t series -P "$pdir" -w)
+[ "$k" -eq 0 ] && opts+=(-r)
+if [ "$variant" = on ]; then
+	# fs-dax-core is merged but checked below: where FS_DAX may be lost.
+	soft=$(fragment_path fs-dax-core)
+	opts+=(-f "$cell_dax_on" -F "$soft")
+else
+	opts+=(-f "$cell_dax_off")
+fi
+"$SCRIPTS/build/build-cell.sh" "${opts[@]}" bisect "$cell" "$tree" "$out" | tee "$out/step.log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 2 ]; then
+	last=$(tail -n 1 "$out/step.log")
+	case $last in
+	*": prepare failed "* | *": objects failed "*) echo "error: build failed at step $k (${last#error: })" ;;
+	*) echo "error: step $k: ${last#error: }" ;;
+	esac
+fi
+[ "$rc" -eq 0 ] || exit "$rc"
+# The step's whole compiler output, prepare stage included.
+log=$out/build-$k.log
+cat "$out/prepare.log" "$out/objects.log" >"$log"
+
+# 2. FS_DAX as the fs_dax column says
 if [ "$variant" = on ]; then
 	first=$out/fs-dax.first # the first step of this walk that had FS_DAX
 	[ "$k" -eq 0 ] && rm -f "$first"
 	if [ "$(kconfig_value "$out" FS_DAX)" = y ]; then
-		"$SCRIPTS/lib/config-check.sh" "$out/.config" "${soft[@]}" || exit 2
+		"$SCRIPTS/lib/config-check.sh" "$out/.config" "$soft" || exit 2
 		[ -s "$first" ] && [ "$(cat "$first")" -le "$k" ] || echo "$k" >"$first"
-	elif [ "$fs_dax" = always ]; then
-		"$SCRIPTS/lib/config-check.sh" "$out/.config" "${soft[@]}"
+	elif [ "$cell_fs_dax" = always ]; then
+		"$SCRIPTS/lib/config-check.sh" "$out/.config" "$soft"
 		echo "error: FS_DAX must be possible in $cell at every step"
 		exit 2
-	elif [ "$fs_dax" = tip ] && [ "$k" -eq "$(series_patches "$pdir" | wc -l)" ]; then
-		"$SCRIPTS/lib/config-check.sh" "$out/.config" "${soft[@]}"
+	elif [ "$cell_fs_dax" = tip ] && [ "$k" -eq "$(series_patches "$pdir" | wc -l)" ]; then
+		"$SCRIPTS/lib/config-check.sh" "$out/.config" "$soft"
 		echo "error: the whole series must make FS_DAX possible in $cell"
 		exit 2
 	elif [ -s "$first" ] && [ "$(cat "$first")" -lt "$k" ]; then
@@ -73,32 +85,7 @@ if [ "$variant" = on ]; then
 	fi
 fi
 state="DAX=$(kconfig_value "$out" DAX) FS_DAX=$(kconfig_value "$out" FS_DAX)"
-echo "config: $state"
-
-# 2. build
-mapfile -t targets < <("$SCRIPTS/series/series-targets.sh" "$pdir" "$tree" "$out" "$srcarch" 2>"$out/targets.skipped")
-[ -s "$out/targets.skipped" ] && grep -q '^error' "$out/targets.skipped" && { cat "$out/targets.skipped"; exit 2; }
-[ ${#targets[@]} -gt 0 ] || { echo "error: no target of the series is in this configuration"; exit 2; }
-echo "targets: ${targets[*]}"
-log=$out/build-$k.log
-# Step 0 makes the warning reference from what it compiles.  An object
-# already up to date prints nothing, so unless the reference was made
-# for these very targets, remove their objects first (ccache makes the
-# recompilation cheap; its hits replay the warnings too).
-if [ "$k" -eq 0 ] && [ "$(cat "$out/warnings.base.targets" 2>/dev/null)" != "${targets[*]}" ]; then
-	rm -f "$out/warnings.base"
-	for t in "${targets[@]}"; do
-		case $t in
-		*/) [ -d "$out/$t" ] && find "$out/$t" -name '*.o' -delete ;;
-		*) rm -f "$out/$t" ;;
-		esac
-	done
-fi
-if ! run_logged "$log" kmake "$tree" "$out" "$arch" "$cross" W=1 KCFLAGS=-Wno-error "${targets[@]}"; then
-	grep -E 'error|Error' "$log" | head -n 10
-	echo "error: build failed at step $k (log: $log)"
-	exit 2
-fi
+mapfile -t targets <"$out/targets"
 
 # 3. warnings, keyed by file and message
 keys() {
@@ -106,9 +93,7 @@ keys() {
 }
 ref=$out/warnings.base
 if [ "$k" -eq 0 ]; then
-	echo "${targets[*]}" >"$ref.targets"
-	touch "$ref"
-	keys "$log" | sort -u - "$ref" >"$ref.new" && mv "$ref.new" "$ref"
+	keys "$log" >"$ref"
 	echo "built ${#targets[@]} targets; $state; the base has $(wc -l <"$ref") warnings at W=1 (the reference)"
 	exit 0
 fi

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Bisectability: every prefix of the series (base + 1 .. base + N) must
-# configure and build, for every cell of arch-matrix/bisect-cells.tsv,
+# configure and build, for every bisect cell of arch-matrix/cells.tsv,
 # with DAX on and with DAX off.  One TAP line per (prefix, cell, DAX),
 # closing "N passed, N failed, N skipped"; exit as lib.sh's tap_finish.
 #
@@ -17,6 +17,7 @@
 #         failure's reproducer runs)
 #   SRC   the kernel repository with tag base; WORKDIR holds the worktree
 #         (WORKDIR/tree) and the build directories (WORKDIR/out/*).
+# shellcheck disable=SC2154 # the cell_* variables: cell_load, kbuild.sh
 set -u
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/../lib/kbuild.sh"
@@ -39,7 +40,6 @@ case $only_k in
 *) from=$only_k to=$only_k ;;
 esac
 pdir=$(realpath "$1") src=$(realpath "$2") work=$3
-table=$TOP/arch-matrix/bisect-cells.tsv
 mkdir -p "$work/out"
 work=$(realpath "$work")
 tree=$work/tree
@@ -53,7 +53,10 @@ flock -n 9 || die_usage "error: another bisect.sh uses $work"
 
 # The (cell, variant) pairs to build.
 runs=()
-for c in $(cell_names "$table"); do
+declare -A cell_arches
+for c in $(cell_names bisect); do
+	cell_load bisect "$c" || exit 1
+	cell_arches[$c]=$cell_arch
 	for v in on off; do
 		if [ -n "$only_cells" ]; then
 			case ",$only_cells," in *",$c,"* | *",$c/$v,"*) ;; *) continue ;; esac
@@ -102,9 +105,7 @@ for k in $(seq 0 "$n"); do
 	progress "$label"
 	for r in "${runs[@]}"; do
 		c=${r%/*} v=${r#*/}
-		row=$(cell_row "$table" "$c")
-		arch=$(cut -f2 <<<"$row")
-		case $arch in x86_64 | i386) arch=x86 ;; esac
+		arch=${cell_arches[$c]}
 		name="$label: $c dax-$v"
 		repro="scripts/build/bisect.sh -c $c/$v -p $k $pdir $src $work"
 		if [ "$k" -gt 0 ] && dirs=$(arch_only "$k" "$arch"); then

@@ -28,6 +28,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cells  # noqa: E402  the one reader of arch-matrix/cells.tsv
+
 # The symbols the series' code paths depend on: the DAX core, its
 # providers (nvdimm/pmem, dm, virtio-fs) and the DAX filesystems.
 SYMBOLS = ["DAX", "FS_DAX", "LIBNVDIMM", "BLK_DEV_PMEM", "OF_PMEM",
@@ -116,7 +119,7 @@ def draws(tree, seed, hashseed):
     env = dict(os.environ, PYTHONHASHSEED=str(hashseed))
     out = []
     for index in range(1, 6):
-        for cell in ("arm-v7-lpae", "x86_64"):
+        for cell in cells.names("randconfig"):
             out.append(subprocess.run(
                 [sys.executable, __file__, "choose", tree, seed, str(index), cell],
                 env=env, check=True, capture_output=True, text=True).stdout)

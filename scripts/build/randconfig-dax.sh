@@ -1,8 +1,9 @@
 #!/bin/bash
-# Random DAX configurations of the whole series: for each cell (ARMv7
-# LPAE and x86_64) and each of N draws, y/m/n at random over the DAX
-# symbols (randconfig-dax.py), merged last over the cell's defconfig and
-# fragments, olddefconfig, and the series' targets built
+# Random DAX configurations of the whole series: for each randconfig
+# cell of arch-matrix/cells.tsv (ARMv7 LPAE and x86_64) and each of N
+# draws, y/m/n at random over the DAX symbols (randconfig-dax.py), merged
+# last over the cell's defconfig and fragments, olddefconfig, and the
+# series' targets built
 # (randconfig-step.sh).  One TAP line per configuration; the seed, the
 # choices and what Kconfig made of them are printed, and the same seed
 # replays the same configurations.
@@ -30,7 +31,8 @@ shift $((OPTIND - 1))
 n=$1 seed=$2 pdir=$(realpath "$3") src=$(realpath "$4") work=$5
 case $n in '' | *[!0-9]*) die_usage "$usage" ;; esac
 [ -n "$seed" ] || die_usage "error: empty SEED"
-cells="arm-v7-lpae x86_64"
+cells=$(cell_names randconfig | tr '\n' ' ')
+cells=${cells% }
 mkdir -p "$work"
 work=$(realpath "$work")
 need_tools git make python3 flock

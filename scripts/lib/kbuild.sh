@@ -6,15 +6,18 @@
 # The project's ccache, shared with the other build jobs.
 export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
 
-# cell_row TABLE NAME: the tab-separated row of cell NAME; the table has
-# a header line and may have comment lines starting with #.
-cell_row() {
-	awk -F'\t' -v c="$2" '/^#/ || !h++ { next } $1 == c' "$1"
+# cell_load JOB NAME: the columns of a cell of arch-matrix/cells.tsv
+# (scripts/lib/cells.py, the one reader) as cell_arch, cell_cross, ...;
+# returns 1, saying why, if JOB has no cell NAME.
+cell_load() {
+	local vars
+	vars=$(python3 "$SCRIPTS/lib/cells.py" shell "$1" "$2") || return 1
+	eval "$vars"
 }
 
-# cell_names TABLE: every cell, in table order.
+# cell_names JOB [--arch ARCH]: JOB's cells, in table order.
 cell_names() {
-	awk -F'\t' '/^#/ || !h++ { next } { print $1 }' "$1"
+	python3 "$SCRIPTS/lib/cells.py" names "$@"
 }
 
 # frag_paths a,b,c: the fragment files (fragment_path, lib.sh), one a line.

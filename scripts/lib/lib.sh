@@ -323,17 +323,6 @@ dax_config_summary() {
 	echo
 }
 
-# matrix_row ARCH: ARCH's row of arch-matrix/matrix-cells.tsv, fields
-# after the first separated by the unit separator (a tab would let read
-# merge empty fields) and "-" printed as empty; nothing if no such row.
-# Read it with: IFS=$'\x1f' read -r packages cross llvm config fragments
-# expect objects skip < <(matrix_row ARCH)
-matrix_row() {
-	awk -F'\t' -v a="$1" 'NR > 1 && $1 == a {
-		for (i = 2; i <= NF; i++) printf "%s%s", ($i == "-" ? "" : $i), (i < NF ? "\037" : "\n")
-	}' "$TOP/arch-matrix/matrix-cells.tsv"
-}
-
 # tree_mirror SRC DEST: DEST becomes a copy of the kernel tree SRC made of
 # hard links (two seconds, no space), unless it is one of SRC as it is now
 # already.  A build directory made inside it (DEST/o-NAME) sees the source

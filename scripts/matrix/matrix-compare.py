@@ -3,7 +3,7 @@
 
   matrix-compare.py OUT.json TREE BASE PATCHED_OUT BASE_OUT NM_PREFIX PATCHES
 
-writes {"bloat": ..., "warnings": ...} to OUT.json for matrix-cell.sh to
+writes {"bloat": ..., "warnings": ...} to OUT.json for matrix-cell.py to
 merge into the cell's result, and prints a summary.
 
 Zero cost: every object the patched side built (PATCHED_OUT/targets) is

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""The project's one reader of QEMU console logs: the KTAP a boot printed,
-the kernel's trouble words, and the lines the checks look for.
+"""The project's one reader of KTAP and TAP: the QEMU console logs (the
+KTAP a boot printed, the kernel's trouble words, the lines the checks
+look for), kunit.py's JSON, and the project's own TAP.
 
 usage: ktap.py guest [--documents N] [--allow-panic TEXT] CONSOLE_LOG [KTAP_OUT]
        ktap.py suite CONSOLE_LOG --suite NAME --aliasing true|false --cache KIND
                      [--min-cases N] [--allow-skip CASE]... [--result FILE]
        ktap.py wb-coverage CONSOLE_LOG
        ktap.py summary KTAP   (make demo's summary of a guest's KTAP)
+       ktap.py kunit-json JSON --suite NAME [--min-cases N]
+       ktap.py tap-case TAP NAME
 
 Every console line is read the same way: the printk time stamp and any
 carriage return are stripped, and a line outside the KTAP that holds one
@@ -63,6 +66,7 @@ file that "guest" wrote, never from what the host expected.
 exit: 0 pass, 1 usage, 2 fail (one "error:" line says why)
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -435,6 +439,60 @@ def summary_main(args):
 
 
 # ---- command line ----------------------------------------------------
+
+# ---- kunit.py's JSON -------------------------------------------------
+def suite_groups(group, name):
+    """Every group called name in kunit.py's --json tree."""
+    if group.get('name') == name:
+        yield group
+    for sub in group.get('sub_groups', []):
+        yield from suite_groups(sub, name)
+
+
+def kunit_json_main(args):
+    """kunit.py run --json=FILE wrote FILE from the tree's own parser
+    (kunit_parser.py): the suite must be there, with --min-cases cases
+    at least, each PASS or SKIP.  A run that finds no test would
+    otherwise pass."""
+    with open(args.json, encoding='utf-8') as f:
+        try:
+            tree = json.load(f)
+        except ValueError as e:
+            print(f'error: {args.json} is not kunit.py JSON: {e}')
+            return 2
+    groups = list(suite_groups(tree, args.suite))
+    if not groups:
+        print(f'error: suite {args.suite} did not run ({args.json})')
+        return 2
+    cases = [c for g in groups for c in g.get('test_cases', [])]
+    status = {c['name']: c['status'] for c in cases}
+    bad = [f"{n} {st}" for n, st in status.items() if st not in ('PASS', 'SKIP')]
+    skipped = [n for n, st in status.items() if st == 'SKIP']
+    print(f'suite {args.suite}: {len(cases)} cases, {len(cases) - len(bad) - len(skipped)} passed, '
+          f'{len(bad)} failed, {len(skipped)} skipped')
+    if bad:
+        print(f'error: {len(bad)} cases failed, the first: {bad[0]}')
+        return 2
+    if len(cases) < args.min_cases:
+        print(f'error: fewer than {args.min_cases} test cases ran')
+        return 2
+    return 0
+
+
+# ---- the project's TAP -----------------------------------------------
+def tap_case_main(args):
+    """Print the verdict of the TAP case NAME ("ok", "ok # SKIP ...",
+    "not ok # reason") of a TAP file; exit 1 if there is none."""
+    lines = read_console(args.tap)
+    found = [r for r in map(result, lines) if r and r[2] == args.name]
+    if not found:
+        print(f'error: no case "{args.name}" in {args.tap}')
+        return 1
+    ok, _, _, directive = found[-1]
+    print(('ok' if ok else 'not ok') + (f' # {directive}' if directive else ''))
+    return 0
+
+
 def positive(text):
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError('needs a positive number')
@@ -466,6 +524,15 @@ def main():
     m = sub.add_parser('summary', help="make demo's summary of a guest's KTAP file")
     m.add_argument('ktap')
     m.set_defaults(run=summary_main)
+    j = sub.add_parser('kunit-json', help="kunit.py's --json: the suite ran and passed")
+    j.add_argument('json')
+    j.add_argument('--suite', required=True)
+    j.add_argument('--min-cases', type=int, default=1)
+    j.set_defaults(run=kunit_json_main)
+    t = sub.add_parser('tap-case', help='the verdict of one case of a TAP file')
+    t.add_argument('tap')
+    t.add_argument('name')
+    t.set_defaults(run=tap_case_main)
     args = ap.parse_args()
     try:
         return args.run(args)

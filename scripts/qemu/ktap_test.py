@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Prove that the console reader, ktap.py, can fail: each broken console
-log is refused, by each of its checks (suite, guest, wb-coverage).
+"""Prove that the one KTAP reader, ktap.py, can fail: each broken console
+log is refused, by each of its checks (suite, guest, wb-coverage), and
+so are a kunit.py JSON without the suite and a TAP without the case.
 
 usage: python3 scripts/qemu/ktap_test.py   (exit 0 all held, 1 otherwise)
 """
@@ -229,6 +230,57 @@ class WriteBackRefused(unittest.TestCase):
     def test_no_reset_is_refused(self):
         rc, out = run(WB.replace("# persist: boot 1 of 2 ends with a reboot\n", ""), "wb-coverage", "{}")
         self.assertEqual(rc, 2, out)
+
+
+# kunit.py run --json: the suite nested in the group kunit.py makes.
+KUNIT_JSON = """{"name": "KUnit Test Group", "test_cases": [], "sub_groups": [
+ {"name": "dax-cache-aliasing", "sub_groups": [], "test_cases": [
+  {"name": "arch_view", "status": "PASS"},
+  {"name": "fs_ops", "status": "PASS"},
+  {"name": "device_dax", "status": "SKIP"}]}]}
+"""
+
+
+class KunitJsonRefused(unittest.TestCase):
+    def test_suite_passes(self):
+        rc, out = run(KUNIT_JSON, "kunit-json", "{}", "--suite", "dax-cache-aliasing",
+                      "--min-cases", "3")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("3 cases, 2 passed, 0 failed, 1 skipped", out)
+
+    def test_missing_suite(self):
+        rc, out = run(KUNIT_JSON, "kunit-json", "{}", "--suite", "other")
+        self.assertEqual(rc, 2, out)
+        self.assertIn("did not run", out)
+
+    def test_failed_case(self):
+        rc, out = run(KUNIT_JSON.replace('"PASS"', '"FAIL"', 1), "kunit-json", "{}",
+                      "--suite", "dax-cache-aliasing")
+        self.assertEqual(rc, 2, out)
+
+    def test_too_few_cases(self):
+        rc, out = run(KUNIT_JSON, "kunit-json", "{}", "--suite", "dax-cache-aliasing",
+                      "--min-cases", "4")
+        self.assertEqual(rc, 2, out)
+
+
+TAP = """TAP version 13
+ok 1 - base: x86_64 dax-on
+#   a comment
+not ok 2 - prefix 3/3 0003-bad: x86_64 dax-on # 1 warning(s) the base does not have
+1..2
+"""
+
+
+class TapCase(unittest.TestCase):
+    def test_verdicts(self):
+        self.assertEqual(run(TAP, "tap-case", "{}", "base: x86_64 dax-on"), (0, "ok\n"))
+        rc, out = run(TAP, "tap-case", "{}", "prefix 3/3 0003-bad: x86_64 dax-on")
+        self.assertEqual((rc, out), (0, "not ok # 1 warning(s) the base does not have\n"))
+
+    def test_no_such_case(self):
+        rc, out = run(TAP, "tap-case", "{}", "base: x86_64 dax-off")
+        self.assertEqual(rc, 1, out)
 
 
 if __name__ == "__main__":
