@@ -23,7 +23,10 @@ KTAP_OUT and are printed.  Passes only if each document's plan was
 announced and completed in order, every case is "ok" (a SKIP is
 reported, not a failure), no document bailed out, and no console line
 outside the KTAP reports a kernel problem (the guest checks the log
-itself, but only up to its last test).  Each top-level "KTAP version 1"
+itself, but only up to its last test).  The guest's tests are
+kselftest_harness.h's, which announces each ("#  RUN  fixture.variant.test
+...") and prints a skipped one without its name ("ok 3 # SKIP why"):
+such a result takes the name its "# RUN" line announced.  Each top-level "KTAP version 1"
 starts a document: a kernel with KUnit suites built in prints its own
 before /init starts (KUnit's nested lines are indented, so only its
 suites' results count there), and the guest's is the last; a guest
@@ -58,10 +61,11 @@ probe's (addr, size) calls must cover each mapping whole.  QEMU models
 no caches, so the data checks pass with or without a write-back; this
 check is the one that sees it.
 
-summary: one line per file system of what the guest's checks said
-(DAX mount, STATX_ATTR_DAX, page cache growth, data checks), then the
-guest's msync, CoW and exec notes and its totals; read from the KTAP
-file that "guest" wrote, never from what the host expected.
+summary: one line per file system (the harness's variant, the middle of
+fixture.variant.test) of what the guest's checks said (DAX mount,
+STATX_ATTR_DAX, page cache growth, data checks), then the guest's msync,
+CoW and exec notes and its totals; read from the KTAP file that "guest"
+wrote, never from what the host expected.
 
 exit: 0 pass, 1 usage, 2 fail (one "error:" line says why)
 """
@@ -79,6 +83,8 @@ STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 # "ok 3 name # SKIP why": status, number, description, directive.
 RESULT = re.compile(r'^(ok|not ok) (\d+)(?: (?:- )?(.*?))?(?:\s*#\s*(.*))?$')
+# kselftest_harness.h's announcement of the test whose result comes next.
+RUN = re.compile(r'^#\s+RUN\s+(\S+) \.\.\.$')
 
 
 def read_console(path):
@@ -105,6 +111,22 @@ def result(text):
     return m.group(1) == 'ok', int(m.group(2)), (m.group(3) or '').strip(), m.group(4) or ''
 
 
+def named_results(lines):
+    """Yield (line, result) for each result line, a nameless one named by
+    the harness's "# RUN" line before it; None for the other lines."""
+    running = None
+    for line in lines:
+        m = RUN.match(line)
+        if m:
+            running = m.group(1)
+        r = result(line)
+        if r and not r[2] and running:
+            r = (r[0], r[1], running, r[3])
+        if r:
+            running = None
+        yield line, r
+
+
 # ---- guest ---------------------------------------------------------
 def parse(lines, allow_panic=None):
     """Return (ktap lines, documents, kernel trouble); each document is a
@@ -112,12 +134,12 @@ def parse(lines, allow_panic=None):
     ktap, docs, trouble = [], [], []
     words = trouble_words()
     allowed = 'Kernel panic - not syncing: ' + allow_panic if allow_panic else None
-    for line in lines:
+    for line, res in named_results(lines):
         if line == 'KTAP version 1':
             docs.append({'results': [], 'plan': None, 'bail': None})
             ktap.append(line)
             continue
-        is_ktap = docs and (PLAN.match(line) or result(line)
+        is_ktap = docs and (PLAN.match(line) or res
                             or line.startswith('#') or line.startswith('Bail out!'))
         if not is_ktap:
             if is_trouble(line, words, allowed):
@@ -129,8 +151,8 @@ def parse(lines, allow_panic=None):
             doc['bail'] = doc['bail'] or line
         elif PLAN.match(line):
             doc['plan'] = int(PLAN.match(line).group(1))
-        elif result(line):
-            doc['results'].append(result(line))
+        elif res:
+            doc['results'].append(res)
     return ktap, docs, trouble
 
 
@@ -397,29 +419,32 @@ def wb_main(args):
 
 
 # ---- summary -------------------------------------------------------
-FS_RESULT = re.compile(r'^(ok|not ok) \d+ ([a-z0-9]+) on pmem\d+: ')
+# The guest's tests: fixture.variant.test, the variant a file system.
+FS_TEST = re.compile(r'^\w+\.(\w+)\.(\w+)$')
+# The tests that compare data read back with what was written.
+DATA_TESTS = ('write_files', 'mmap_files', 'image_files', 'remount', 'fsx', 'default_roundtrip')
 GROWTH = re.compile(r'^# ([a-z0-9]+): page cache growth.*?DAX (\d+) kB.*?no DAX (\d+) kB')
 NOTES = ((re.compile(r'^# ext4: (arch_wb_cache_pmem\(\) calls.*)'), 'msync: '),
          (re.compile(r'^# ext4: (\d+ DAX CoW faults called.*)'), 'CoW:   '),
          (re.compile(r'^# ext4: (running the rewritten program called.*)'), 'exec:  '),
-         (re.compile(r'^# (dax-test: pass:.*)'), 'result:      '))
+         (re.compile(r'^# (Totals: pass:\d+ fail:\d+ xfail:.*)'), 'result:      '))
 
 
 def summary_main(args):
     fs, growth, notes = {}, {}, []
     with open(args.ktap, encoding='utf-8', errors='replace') as f:
         lines = [l.rstrip('\n') for l in f]
-    for line in lines:
-        m = FS_RESULT.match(line)
+    for line, res in named_results(lines):
+        m = res and FS_TEST.match(res[2])
         if m:
-            ok = m.group(1) == 'ok'
-            d = fs.setdefault(m.group(2), {'good': 0, 'bad': 0, 'data': 0, 'data_bad': 0})
+            ok, skipped = res[0], res[3].upper().startswith('SKIP')
+            d = fs.setdefault(m.group(1), {'good': 0, 'bad': 0, 'data': 0, 'data_bad': 0})
             d['good' if ok else 'bad'] += 1
-            if 'mount -o dax' in line:
+            if m.group(2) == 'mount_dax':
                 d['mount'] = 'mounted with DAX' if ok else 'DAX mount FAILED'
-            if 'STATX_ATTR_DAX' in line:
+            if m.group(2) == 'statx_dax':
                 d['statx'] = 'STATX_ATTR_DAX set' if ok else 'STATX_ATTR_DAX MISSING'
-            if re.search(r'read back|intact|match the model', line) and '# SKIP' not in line:
+            if m.group(2) in DATA_TESTS and not skipped:
                 d['data'] += 1
                 d['data_bad'] += not ok
             continue

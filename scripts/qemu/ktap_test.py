@@ -8,6 +8,7 @@ usage: python3 scripts/qemu/ktap_test.py   (exit 0 all held, 1 otherwise)
 import importlib.util
 import io
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -202,6 +203,46 @@ class GuestRefused(unittest.TestCase):
         rc, out = run(GUEST, "guest", "--documents", "2", "{}")
         self.assertEqual(rc, 2, out)
         self.assertIn("1 KTAP documents on the console, expected 2", out)
+
+
+# The same as kselftest_harness.h prints it: each test announced, a
+# skipped one's result without its name, the harness's totals.
+HARNESS = """\
+[    1.000000] KTAP version 1
+[    1.000001] 1..2
+[    1.000002] # Starting 2 tests from 2 test cases.
+[    1.000003] #  RUN           pmem.ext4.mount_dax ...
+[    1.100000] #            OK  pmem.ext4.mount_dax
+[    1.100001] ok 1 pmem.ext4.mount_dax
+[    1.200000] #  RUN           dax.ext4.write_files ...
+[    1.200001] EXT4-fs (pmem0): mounted filesystem with ordered data mode.
+[    1.300000] #      SKIP      pmem0 is not mounted with DAX
+[    1.300001] #            OK  dax.ext4.write_files
+[    1.300002] ok 2 # SKIP pmem0 is not mounted with DAX
+[    1.300003] # PASSED: 2 / 2 tests passed.
+[    1.300004] # Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0
+"""
+
+
+class HarnessRead(unittest.TestCase):
+    def test_skip_takes_the_name_of_its_run_line(self):
+        rc, out = run(HARNESS, "guest", "{}")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("1 passed, 0 failed, 1 skipped", out)
+        self.assertIn("skipped: dax.ext4.write_files (pmem0 is not mounted with DAX)", out)
+
+    def test_failure_named(self):
+        log = HARNESS.replace("ok 1 pmem.ext4.mount_dax", "not ok 1 pmem.ext4.mount_dax")
+        rc, out = run(log, "guest", "{}")
+        self.assertEqual(rc, 2, out)
+        self.assertIn("1 failed, the first: pmem.ext4.mount_dax", out)
+
+    def test_summary_reads_variants_and_totals(self):
+        # the KTAP file "guest" wrote: no time stamps
+        rc, out = run(re.sub(r"^\[[^]]*\] ", "", HARNESS, flags=re.M), "summary", "{}")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ext4  mounted with DAX, , , data NOT checked (2 ok, 0 failed)", out)
+        self.assertIn("result:      Totals: pass:1 fail:0", out)
 
 
 # One boot that names its pmem mapping, ends with a reboot, and the

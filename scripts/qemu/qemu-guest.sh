@@ -4,7 +4,9 @@
 #
 # usage: [KARCH=arm|mips] qemu-guest.sh TREE OUTDIR
 #   TREE: a kernel tree, for its usr/gen_init_cpio.c, which writes device
-#   nodes into the archive without needing root; OUTDIR gets dax-test
+#   nodes into the archive without needing root, and for the kselftest
+#   harness dax-test is written on (tools/testing/selftests/
+#   kselftest_harness.h and kselftest.h); OUTDIR gets dax-test
 #   and initramfs.cpio.  KARCH as for qemu-kernel.sh: arm (default), a
 #   static armhf binary; mips, a static mips64el (n64) binary.
 # exit: 0 built, 1 usage or missing tool, 2 the build failed
@@ -14,6 +16,8 @@ set -u
 tree=$1 out=$2
 src=$TOP/qemu/guest/dax-test.c
 [ -f "$tree/usr/gen_init_cpio.c" ] || die_usage "error: $tree has no usr/gen_init_cpio.c"
+[ -f "$tree/tools/testing/selftests/kselftest_harness.h" ] ||
+	die_usage "error: $tree has no tools/testing/selftests/kselftest_harness.h"
 # The Debian cross compiler and C library for the guest's ABI.
 case ${KARCH:-arm} in
 arm) triplet=arm-linux-gnueabihf abi=armhf ;;
@@ -30,7 +34,7 @@ progress "build dax-test (static $abi)"
 # The kernel log's trouble words, the host's list (one C string a line).
 sed -e '/^#/d' -e '/^$/d' -e 's/[\\"]/\\&/g' -e 's/.*/\t"&",/' \
 	"$TOP/qemu/guest/kernel-trouble.txt" >"$out/kernel-trouble.h" || exit 2
-"$triplet-gcc" -static -O2 -Wall -Wextra -Werror -I "$out" -o "$out/dax-test" "$src" ||
+"$triplet-gcc" -static -O2 -Wall -Wextra -Werror -I "$out" -I "$tree/tools/testing/selftests" -o "$out/dax-test" "$src" ||
 	{ echo "error: dax-test.c does not build"; exit 2; }
 gcc -O2 -o "$out/gen_init_cpio" "$tree/usr/gen_init_cpio.c" ||
 	{ echo "error: gen_init_cpio does not build"; exit 2; }
