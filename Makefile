@@ -13,6 +13,8 @@
 # come from configs/bases/$(BASE).mk, one file per base.
 BASE           := 6.1
 BASE_FILE      := configs/bases/$(BASE).mk
+# Shared by every base: the kernel sources, the .deb cache, ccache.
+BUILD          := $(CURDIR)/build
 ifeq ($(wildcard $(BASE_FILE)),)
 $(error no kernel base '$(BASE)': $(BASE_FILE) is missing (bases: $(notdir $(basename $(wildcard configs/bases/*.mk)))))
 endif
@@ -31,10 +33,14 @@ PATCH_IDENTITY := Cache Aliasing Series <cache-aliasing@example.org>
 SERIES_NAME    := dax-cache-aliasing
 SERIES_VERSION := 1
 
-BUILD := $(CURDIR)/build
+# A base's own worktrees and outputs are in its file's BASE_BUILD (the
+# first base keeps build/ itself).
+ifeq ($(BASE_BUILD),)
+$(error $(BASE_FILE) sets no BASE_BUILD)
+endif
 SRC   := $(BUILD)/$(KERNEL_TREE)
-TREES := $(BUILD)/trees
-O     ?= $(BUILD)/out
+TREES := $(BASE_BUILD)/trees
+O     ?= $(BASE_BUILD)/out
 # Where the kernel .deb is kept (.ci/run shares one with the host).
 DL    ?= $(BUILD)/dl
 V     ?= 0
@@ -57,7 +63,7 @@ GROUPS ?=
 ARCHES ?=
 SHARD  ?=
 
-export BASE PATCHES SRC TREES BUILD DL KERNEL_PKG KERNEL_PINNED KERNEL_VERSION KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O ARCHES SHARD
+export BASE PATCHES SRC TREES BUILD BASE_BUILD DL KERNEL_PKG KERNEL_PINNED KERNEL_VERSION KERNEL_BASE PATCH_IDENTITY SERIES_NAME SERIES_VERSION V ARCH CROSS_COMPILE LLVM O ARCHES SHARD
 
 .PHONY: help deps kernel apply import export checkpatch compile matrix kunit kunit-qemu qemu qemu-mips \
 	bisect randconfig-dax matrix-doc test test-full demo clean distclean
@@ -143,17 +149,17 @@ test-full: kernel
 	@TEST_FULL=1 RANDCONFIG_N=5 scripts/test.sh
 
 bisect: kernel
-	@scripts/build/bisect.sh $(PATCHES) $(SRC) $(BUILD)/bisect
+	@scripts/build/bisect.sh $(PATCHES) $(SRC) $(BASE_BUILD)/bisect
 
 randconfig-dax: kernel
-	@scripts/build/randconfig-dax.sh $(N) $(SEED) $(PATCHES) $(SRC) $(BUILD)/randconfig
+	@scripts/build/randconfig-dax.sh $(N) $(SEED) $(PATCHES) $(SRC) $(BASE_BUILD)/randconfig
 
 demo: kernel
 	@scripts/demo.sh
 
 clean:
 	-git -C $(SRC) worktree remove --force $(TREES)/git-am 2>/dev/null
-	rm -rf $(TREES) $(O) $(BUILD)/bisect $(BUILD)/randconfig
+	rm -rf $(TREES) $(O) $(BASE_BUILD)/bisect $(BASE_BUILD)/randconfig
 	-git -C $(SRC) worktree prune 2>/dev/null
 
 distclean:

@@ -6,7 +6,7 @@ set -u
 . "$(dirname "$0")/lib/lib.sh"
 : "${SRC:?run through make demo}" "${TREES:?}" "${BUILD:?}"
 top=$TOP
-out=${O:-$BUILD/out}
+out=${O:-${BASE_BUILD:-$BUILD}/out}
 scenario=$top/qemu/armv7-virt-dax.conf
 
 progress "applying patches/ with git am"

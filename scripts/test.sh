@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 S=scripts
 P=${PATCHES:-patches}
-OUT=${O:-$BUILD/out}
+OUT=${O:-${BASE_BUILD:-$BUILD}/out}
 all_groups="fresh-root lint apply bad-input compile matrix daxn kunit kunit-qemu qemu qemu-mips randconfig maintainers"
 # make test-full adds the walk over every prefix of the series.
 [ -n "${TEST_FULL:-}" ] && all_groups="$all_groups bisect"
@@ -312,17 +312,17 @@ for g in $groups; do
 		fi
 		rn=${RANDCONFIG_N:-1} seed=${RANDCONFIG_SEED:-$(series_hash $P | cut -c1-8)}
 		TAP_TIMEOUT=$((rn * ${TAP_TIMEOUT:-1800})) tap_run "randconfig-dax: $rn configuration(s) per cell, seed $seed" \
-			$S/build/randconfig-dax.sh "$rn" "$seed" $P "$SRC" "$BUILD/randconfig"
+			$S/build/randconfig-dax.sh "$rn" "$seed" $P "$SRC" "${BASE_BUILD:-$BUILD}/randconfig"
 		;;
 	bisect)
 		# Every prefix builds (a cold walk takes about an hour: make
 		# test-full only, with a longer time limit), and the walk does
 		# fail where it should.
 		TAP_TIMEOUT=${BISECT_TIMEOUT:-10800} tap_run "bisect: every prefix of the series builds (4 configs x DAX on/off)" \
-			$S/build/bisect.sh $P "$SRC" "$BUILD/bisect"
+			$S/build/bisect.sh $P "$SRC" "${BASE_BUILD:-$BUILD}/bisect"
 		for k in new-warning stub-removed fs-dax-lost; do
 			tap_run "bisect fails at a bad patch: $k" \
-				$S/build/bisect-selftest.sh $k $P "$SRC" "$BUILD/bisect"
+				$S/build/bisect-selftest.sh $k $P "$SRC" "${BASE_BUILD:-$BUILD}/bisect"
 		done
 		;;
 	*)

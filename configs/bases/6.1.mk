@@ -13,3 +13,5 @@ KERNEL_BASE    := fbde850691a9f1fb717c5567ea237b487bd41426
 # fetch-kernel.sh makes (tag base, branch series).
 PATCHES        := patches
 KERNEL_TREE    := linux
+# Its worktrees and outputs: build/ itself, as before there were bases.
+BASE_BUILD     := $(BUILD)

@@ -45,7 +45,8 @@ need_tools apt-get apt-cache dpkg-deb tar xz git
 dl=${DL:-$(dirname "$src")/dl}
 mkdir -p "$dl" "$(dirname "$src")"
 deb="$dl/${pkg}_${ver}_all.deb"
-tmp=$(mktemp -d "$(dirname "$src")/fetch.XXXXXX")
+# Absolute: the download runs in it, and the logs are named from there.
+tmp=$(mktemp -d "$(realpath "$(dirname "$src")")/fetch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 if [ ! -s "$deb" ]; then
 	progress "downloading $pkg=$ver"
